@@ -1,0 +1,81 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from './config/env.js';
+import type { Pool } from './db/pool.js';
+import type { Logger } from './logging/logger.js';
+import type { RingsideMetrics } from './metrics/registry.js';
+import type { ReadinessCheck } from './ops/readiness.js';
+import type { Redis } from './redis/client.js';
+import { apiKeyGuard } from './http/api-key-auth.js';
+import { ErrorBody, registerErrorHandling } from './http/errors.js';
+import { registerOperationsRoutes } from './http/routes/operations.js';
+import { registerCustomerRoutes } from './http/routes/customers.js';
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  db: Pool;
+  redis: Redis;
+  metrics: RingsideMetrics;
+  /** Extra dependencies /ready reports on (ARI, once connected). */
+  readinessChecks?: ReadinessCheck[];
+}
+
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Builds the HTTP app without listening, so tests drive it with inject() or a real port. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger carries more than Fastify's logger interface; Fastify only needs the base.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Request lines are logged below without query strings: those can carry phone numbers.
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    return503OnClosing: true,
+  });
+
+  app.addSchema(ErrorBody);
+  registerErrorHandling(app);
+  registerRequestLogging(app, deps.metrics);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Ringside REST API',
+        version: '0.1.0',
+        description: 'Contact-center server: CRM customers, caller-ID lookup, operations.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of API_KEYS' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const checks: ReadinessCheck[] = [
+    { name: 'postgres', probe: async () => void (await deps.db.query('SELECT 1')) },
+    { name: 'redis', probe: async () => void (await deps.redis.ping()) },
+    ...(deps.readinessChecks ?? []),
+  ];
+  registerOperationsRoutes(app, checks, deps.metrics);
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', apiKeyGuard(deps.config.apiKeys));
+      registerCustomerRoutes(api, { db: deps.db, region: deps.config.defaultRegion, metrics: deps.metrics });
+    },
+    { prefix: '/api' },
+  );
+
+  return app;
+}
+
+function registerRequestLogging(app: FastifyInstance, metrics: RingsideMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequestSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    if (route === '/health' || route === '/ready' || route === '/metrics') return;
+    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+}

@@ -1,0 +1,117 @@
+import os from 'node:os';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+
+/**
+ * Every setting Ringside reads from the environment. `expect` is what the
+ * one-line error says when the value is missing or malformed, so it names
+ * the accepted form, never the value given (which may be a secret).
+ */
+const EnvSchema = Type.Object({
+  HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, expect: 'a host name or IP address to listen on' }),
+  HTTP_PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, expect: 'a TCP port number (0-65535)' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info', expect: 'one of fatal, error, warn, info, debug, trace, silent' },
+  ),
+  DATABASE_URL: Type.String({
+    default: 'postgres://postgres@127.0.0.1:5432/ringside',
+    pattern: '^postgres(ql)?://',
+    expect: 'a postgres:// connection URL',
+  }),
+  DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200, expect: 'an integer 1-200' }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://', expect: 'a redis:// or rediss:// URL' }),
+  REDIS_KEY_PREFIX: Type.String({
+    default: 'ringside:',
+    pattern: '^[A-Za-z0-9_.:-]{1,64}$',
+    expect: 'letters, digits and _.:- (1-64 characters), e.g. "ringside:"',
+  }),
+  DEFAULT_REGION: Type.String({ default: 'US', pattern: '^[A-Z]{2}$', expect: 'an ISO 3166 country code such as US, CN or GB' }),
+  API_KEYS: Type.String({ default: '', expect: 'a comma-separated list of API keys, each at least 16 characters' }),
+  NODE_ID: Type.String({ default: '', pattern: '^[A-Za-z0-9_-]{0,40}$', expect: 'letters, digits, _ and - (at most 40)' }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, maximum: 600000, expect: 'milliseconds, 100-600000' }),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export type LogLevel = Env['LOG_LEVEL'];
+
+export interface Config {
+  http: { host: string; port: number };
+  logLevel: LogLevel;
+  database: { url: string; poolSize: number };
+  redis: { url: string; keyPrefix: string };
+  defaultRegion: CountryCode;
+  apiKeys: string[];
+  nodeId: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expectation: string) {
+    super(`Configuration error: ${variable} must be ${expectation}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function expectationOf(variable: string): string {
+  const schema = EnvSchema.properties[variable as keyof Env] as { expect?: string } | undefined;
+  return schema?.expect ?? 'valid';
+}
+
+function validUrl(variable: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(variable, expectationOf(variable));
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = source[name];
+    // An empty variable means "not set", so defaults apply as users expect from .env files.
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const firstError = Value.Errors(EnvSchema, converted)[0];
+  if (firstError) {
+    const variable = firstError.instancePath.replace(/^\//, '') || 'environment';
+    throw new ConfigError(variable, expectationOf(variable));
+  }
+  const env = converted as Env;
+
+  validUrl('DATABASE_URL', env.DATABASE_URL);
+  validUrl('REDIS_URL', env.REDIS_URL);
+  if (!isSupportedCountry(env.DEFAULT_REGION)) throw new ConfigError('DEFAULT_REGION', expectationOf('DEFAULT_REGION'));
+  const apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  if (apiKeys.some((key) => key.length < 16)) throw new ConfigError('API_KEYS', expectationOf('API_KEYS'));
+
+  return {
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    defaultRegion: env.DEFAULT_REGION,
+    apiKeys,
+    nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** The values that must never reach a log line, whatever object carries them. */
+export function secretsOf(config: Config): string[] {
+  const secrets = new Set<string>(config.apiKeys);
+  for (const url of [config.database.url, config.redis.url]) {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      secrets.add(url);
+      secrets.add(parsed.password);
+      secrets.add(decodeURIComponent(parsed.password));
+    }
+  }
+  return [...secrets].filter((secret) => secret.length >= 4);
+}

@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { RingsideError } from '../errors.js';
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.String({ description: 'Stable code to match on, e.g. invalid_input, not_found, conflict.' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'ErrorBody' },
+);
+
+/** Codes for the 4xx errors Fastify itself raises before a handler runs. */
+function codeOfFrameworkError(error: FastifyError): string {
+  if (error.validation) return 'invalid_input';
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'body_too_large';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';
+  if (error.code?.startsWith('FST_ERR_CTP')) return 'invalid_body';
+  return 'bad_request';
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | RingsideError, request, reply) => {
+    if (error instanceof RingsideError) {
+      return reply.status(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: codeOfFrameworkError(error), message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: 'internal', message: 'internal error' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` }),
+  );
+}
