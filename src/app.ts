@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from './config/env.js';
@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // pino's Logger carries more than Fastify's logger interface; Fastify only needs the base.
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Request lines are logged below without query strings: those can carry phone numbers.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     return503OnClosing: true,

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config/env.js';
+import { ImportFileError } from '../import/import-customers.js';
+import { importCommand, migrateCommand, seedCommand, serveCommand } from './commands.js';
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return Number(value);
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+/** Expected failures print one line; anything else is a bug and shows its stack. */
+function fail(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof ImportFileError) {
+    console.error(`ringside: ${error.message}`);
+  } else if (error instanceof Error && /ECONNREFUSED|ENOTFOUND|password authentication|does not exist|already holds/.test(error.message)) {
+    console.error(`ringside: ${error.message}`);
+  } else {
+    console.error('ringside: unexpected error:', error);
+  }
+  process.exit(1);
+}
+
+const run =
+  <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
+  async (...args: A): Promise<void> => {
+    try {
+      await action(...args);
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+const program = new Command()
+  .name('ringside')
+  .description('Ringside contact-center server')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(`ringside: ${text.replace(/^error: /, '')}`) });
+
+program
+  .command('serve')
+  .description('run Ringside: REST API and operations endpoints (migrates the database first)')
+  .action(run(async () => serveCommand(loadConfig())));
+
+program
+  .command('migrate')
+  .description('create the database if needed and apply pending schema migrations')
+  .action(run(async () => migrateCommand(loadConfig())));
+
+program
+  .command('seed')
+  .description('fill an empty CRM with deterministic synthetic customers, tickets, orders and call history')
+  .option('--customers <n>', 'number of customers', positiveInteger, 10_000)
+  .option('--seed <n>', 'random seed: the same seed gives the same data', wholeNumber, 42)
+  .option('--reset', 'delete existing CRM data first', false)
+  .action(run(async (options: { customers: number; seed: number; reset: boolean }) => seedCommand(loadConfig(), options)));
+
+program
+  .command('import')
+  .description('import customers from a CSV file (upsert by external_id; bad rows reported and skipped)')
+  .argument('<file>', 'CSV with a header: external_id,name,company,tier,segment,lifetime_value,preferred_language,do_not_call,birthday,notes,phones')
+  .action(run(async (file: string) => importCommand(loadConfig(), file)));
+
+await program.parseAsync(process.argv);
