@@ -26,9 +26,10 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Builds the HTTP app without listening, so tests drive it with inject() or a real port. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  // pino's Logger carries more than Fastify's logger interface; typing it as the base keeps route types default.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    // pino's Logger carries more than Fastify's logger interface; Fastify only needs the base.
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance,
     // Request lines are logged below without query strings: those can carry phone numbers.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -60,9 +61,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerOperationsRoutes(app, checks, deps.metrics);
 
   await app.register(
-    async (api) => {
+    (api, _options, done) => {
       api.addHook('onRequest', apiKeyGuard(deps.config.apiKeys));
       registerCustomerRoutes(api, { db: deps.db, region: deps.config.defaultRegion, metrics: deps.metrics });
+      done();
     },
     { prefix: '/api' },
   );
@@ -71,11 +73,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 }
 
 function registerRequestLogging(app: FastifyInstance, metrics: RingsideMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    metrics.httpRequestSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
-    if (route === '/health' || route === '/ready' || route === '/metrics') return;
-    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    metrics.httpRequestSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (route !== '/health' && route !== '/ready' && route !== '/metrics') {
+      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+    done();
   });
 }

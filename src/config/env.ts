@@ -11,10 +11,10 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 const EnvSchema = Type.Object({
   HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, expect: 'a host name or IP address to listen on' }),
   HTTP_PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, expect: 'a TCP port number (0-65535)' }),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
-    { default: 'info', expect: 'one of fatal, error, warn, info, debug, trace, silent' },
-  ),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    expect: 'one of fatal, error, warn, info, debug, trace, silent',
+  }),
   DATABASE_URL: Type.String({
     default: 'postgres://postgres@127.0.0.1:5432/ringside',
     pattern: '^postgres(ql)?://',

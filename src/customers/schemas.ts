@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 
 export const TIERS = ['platinum', 'gold', 'silver', 'bronze', 'standard'] as const;
-export const Tier = Type.Union(TIERS.map((tier) => Type.Literal(tier)));
+export const Tier = Type.Enum(TIERS);
 
 /** BCP 47 language tags as agents' skills and IVR flows use them: en, zh, zh-CN, pt-BR. */
 export const LanguageTag = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35 });

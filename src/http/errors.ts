@@ -20,6 +20,23 @@ function codeOfFrameworkError(error: FastifyError): string {
   return 'bad_request';
 }
 
+/**
+ * Ajv reports every branch of a failed union; a person needs one reason per field.
+ * Keeps the first message of each field and drops the generic "anyOf" summary.
+ */
+function validationMessage(error: FastifyError): string {
+  const context = error.validationContext ?? 'request';
+  const perField = new Map<string, string>();
+  for (const issue of error.validation ?? []) {
+    if (issue.keyword === 'anyOf' && perField.size > 0) continue;
+    const field = `${context}${issue.instancePath}`;
+    const allowed = (issue.params as { allowedValues?: unknown[] }).allowedValues;
+    const message = allowed ? `must be one of ${allowed.join(', ')}` : issue.message ?? 'is invalid';
+    if (!perField.has(field)) perField.set(field, `${field} ${message}`);
+  }
+  return perField.size > 0 ? [...perField.values()].join('; ') : error.message;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | RingsideError, request, reply) => {
     if (error instanceof RingsideError) {
@@ -27,7 +44,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.status(status).send({ error: codeOfFrameworkError(error), message: error.message });
+      return reply.status(status).send({ error: codeOfFrameworkError(error), message: error.validation ? validationMessage(error) : error.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ error: 'internal', message: 'internal error' });

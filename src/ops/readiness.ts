@@ -4,9 +4,14 @@ export interface ReadinessCheck {
   probe: () => Promise<void>;
 }
 
+interface CheckResult {
+  ok: boolean;
+  error?: string;
+}
+
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string }>;
+  checks: Record<string, CheckResult>;
 }
 
 const PROBE_TIMEOUT_MS = 2000;
@@ -22,15 +27,16 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 /** Runs every check at once; one slow dependency cannot hold the answer past the timeout. */
 export async function checkReadiness(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
   const results = await Promise.all(
-    checks.map(async (check) => {
+    checks.map(async (check): Promise<[string, CheckResult]> => {
       try {
         await withTimeout(check.probe(), PROBE_TIMEOUT_MS);
-        return [check.name, { ok: true }] as const;
+        return [check.name, { ok: true }];
       } catch (error) {
         // Only the message: a driver error object may carry connection details.
-        return [check.name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
+        return [check.name, { ok: false, error: error instanceof Error ? error.message : String(error) }];
       }
     }),
   );
-  return { ready: results.every(([, result]) => result.ok), checks: Object.fromEntries(results) };
+  const report: Record<string, CheckResult> = Object.fromEntries(results);
+  return { ready: results.every(([, result]) => result.ok), checks: report };
 }

@@ -19,7 +19,7 @@ export function registerOperationsRoutes(app: FastifyInstance, checks: readonly 
         response: { 200: Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Type.Number() }) },
       },
     },
-    async () => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) }),
+    (_request, reply) => reply.send({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) }),
   );
 
   app.get(
