@@ -39,6 +39,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
+  closeKeepAliveWhileClosing(app);
   registerRequestLogging(app, deps.metrics);
 
   await app.register(swagger, {
@@ -70,6 +71,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
 
   return app;
+}
+
+/**
+ * A response finished during shutdown would otherwise leave its keep-alive
+ * socket open, and close() would wait out the keep-alive timeout (72 s).
+ */
+function closeKeepAliveWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 function registerRequestLogging(app: FastifyInstance, metrics: RingsideMetrics): void {
