@@ -1,0 +1,20 @@
+import { lookupBenchmark } from './lookup.js';
+
+/** Each benchmark prints a readable summary, then its figures as the last line, in JSON. */
+const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
+  lookup: lookupBenchmark,
+};
+
+const name = process.argv[2];
+const benchmark = name ? BENCHMARKS[name] : undefined;
+if (!benchmark) {
+  console.error(`usage: npm run bench -- <name>   (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
+  process.exit(1);
+}
+try {
+  const figures = await benchmark();
+  console.log(JSON.stringify({ benchmark: name, ...figures }));
+} catch (error) {
+  console.error(`benchmark ${name} failed:`, error);
+  process.exit(1);
+}
