@@ -1,16 +1,19 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { secretsOf, type Config } from './config/env.js';
+import type { CallFlow } from './calls/call-registry.js';
+import { requireAriCredentials, secretsOf, type Config } from './config/env.js';
 import { ensureDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createMetrics } from './metrics/registry.js';
 import { createRedis } from './redis/client.js';
+import { createTelephonyService, type TelephonyService } from './telephony/telephony-service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
+  telephony: TelephonyService;
   logger: Logger;
   url: string;
   close: () => Promise<void>;
@@ -20,7 +23,12 @@ export interface RunningServer {
  * Production start: schema first (so two nodes starting together agree on it),
  * then the pools, then the HTTP listener. Returns once listening.
  */
-export async function startServer(config: Config, logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) })): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) }),
+  flow?: CallFlow,
+): Promise<RunningServer> {
+  requireAriCredentials(config);
   if (await ensureDatabase(config.database.url)) logger.info('created the database');
   const migration = await migrate(config.database.url);
   logger.info({ applied: migration.applied, schemaVersion: migration.version }, 'database schema up to date');
@@ -29,13 +37,16 @@ export async function startServer(config: Config, logger = createLogger({ level:
   const redis = createRedis(config.redis.url, config.redis.keyPrefix);
   await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis not reachable yet; /ready reports it'));
 
-  const app = await buildApp({ config, logger, db, redis, metrics: createMetrics() });
+  const telephony = createTelephonyService(config, redis, logger, flow);
+  const app = await buildApp({ config, logger, db, redis, metrics: createMetrics(), readinessChecks: [telephony.readiness] });
   app.addHook('onClose', async () => {
+    await telephony.stop();
     await Promise.allSettled([db.end(), redis.quit()]);
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
-  logger.info({ url, nodeId: config.nodeId }, 'ringside listening');
-  return { app, logger, url, close: () => app.close() };
+  logger.info({ url, nodeId: config.nodeId, ariApp: config.ari.app }, 'ringside listening');
+  await telephony.start();
+  return { app, telephony, logger, url, close: () => app.close() };
 }
 
 /** Stops accepting, lets in-flight requests finish, closes pools; gives up after the configured timeout. */

@@ -13,6 +13,12 @@ t.test('a bad setting stops every command with one line naming it', async (t) =>
   }
 });
 
+t.test('serve needs the ARI password', async (t) => {
+  const result = await runCli(['serve'], {});
+  t.equal(result.code, 1);
+  t.equal(result.stderr.trim(), 'ringside: Configuration error: ARI_PASSWORD must be set: the password of the ARI user in ari.conf');
+});
+
 t.test('wrong arguments are explained', async (t) => {
   const seed = await runCli(['seed', '--customers', 'lots'], {});
   t.equal(seed.code, 1);
@@ -63,6 +69,8 @@ t.test('serve starts, answers, and shuts down cleanly on SIGTERM', async (t) => 
     REDIS_KEY_PREFIX: 'ringside-test-cli:',
     HTTP_PORT: '0',
     API_KEYS: 'cli-test-key-0123456789',
+    ARI_URL: 'http://127.0.0.1:1',
+    ARI_PASSWORD: 'ari-secret-never-logged',
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -78,7 +86,11 @@ t.test('serve starts, answers, and shuts down cleanly on SIGTERM', async (t) => 
     });
   });
   const ready = await fetch(`${address}/ready`);
-  t.equal(ready.status, 200);
+  t.equal(ready.status, 503, 'not ready while Asterisk is unreachable');
+  t.same(await ready.json(), {
+    status: 'unavailable',
+    checks: { postgres: { ok: true }, redis: { ok: true }, ari: { ok: false, error: 'not connected to Asterisk ARI' } },
+  });
   const started = Date.now();
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -88,4 +100,6 @@ t.test('serve starts, answers, and shuts down cleanly on SIGTERM', async (t) => 
   t.match(output, /"msg":"stopped"/);
   t.notOk(output.includes('never-log-this-pw'), 'the database password is not in the log');
   t.notOk(output.includes('cli-test-key-0123456789'), 'the API key is not in the log');
+  t.notOk(output.includes('ari-secret-never-logged'), 'the ARI password is not in the log');
+  t.match(output, /ARI not reachable; retrying/);
 });

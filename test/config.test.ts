@@ -10,6 +10,7 @@ t.test('defaults give a working local configuration', async (t) => {
   t.equal(config.defaultRegion, 'US');
   t.same(config.apiKeys, []);
   t.match(config.nodeId, /^[A-Za-z0-9_-]+$/);
+  t.same(config.ari, { url: 'http://127.0.0.1:8088', user: 'ringside', password: '', app: 'ringside', fallbackContext: 'ringside-down' });
 });
 
 t.test('values are converted and trimmed; empty means unset', async (t) => {
@@ -34,6 +35,9 @@ const badValues: Array<[string, string, RegExp]> = [
   ['API_KEYS', 'short', /API_KEYS must be a comma-separated list of API keys, each at least 16/],
   ['DATABASE_POOL_SIZE', '0', /DATABASE_POOL_SIZE must be an integer 1-200/],
   ['SHUTDOWN_TIMEOUT_MS', '-5', /SHUTDOWN_TIMEOUT_MS must be milliseconds/],
+  ['ARI_URL', 'ws://asterisk:8088', /ARI_URL must be the http:\/\/ or https:\/\/ base URL/],
+  ['ARI_APP', 'ring side', /ARI_APP must be a Stasis application name/],
+  ['ARI_FALLBACK_CONTEXT', 'bad context!', /ARI_FALLBACK_CONTEXT must be a dialplan context name/],
 ];
 
 for (const [variable, value, message] of badValues) {
@@ -57,9 +61,10 @@ t.test('secrets are the passwords of the URLs and the API keys', async (t) => {
     DATABASE_URL: 'postgres://ringside:db%21pass@db.example:5432/ringside',
     REDIS_URL: 'redis://:redispass@cache.example:6379',
     API_KEYS: 'key-aaaaaaaaaaaaaaaa',
+    ARI_PASSWORD: 'ari-pass-1234',
   });
   const secrets = secretsOf(config);
-  for (const secret of ['db%21pass', 'db!pass', 'redispass', 'key-aaaaaaaaaaaaaaaa', config.database.url]) {
+  for (const secret of ['db%21pass', 'db!pass', 'redispass', 'key-aaaaaaaaaaaaaaaa', 'ari-pass-1234', config.database.url]) {
     t.ok(secrets.includes(secret), `includes ${secret.slice(0, 6)}…`);
   }
   t.same(secretsOf(loadConfig({})), [], 'no secrets without passwords or keys');

@@ -31,6 +31,15 @@ const EnvSchema = Type.Object({
   API_KEYS: Type.String({ default: '', expect: 'a comma-separated list of API keys, each at least 16 characters' }),
   NODE_ID: Type.String({ default: '', pattern: '^[A-Za-z0-9_-]{0,40}$', expect: 'letters, digits, _ and - (at most 40)' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, maximum: 600000, expect: 'milliseconds, 100-600000' }),
+  ARI_URL: Type.String({ default: 'http://127.0.0.1:8088', pattern: '^https?://', expect: 'the http:// or https:// base URL of Asterisk\'s HTTP server (without /ari)' }),
+  ARI_USER: Type.String({ default: 'ringside', minLength: 1, maxLength: 64, expect: 'the ARI user name from ari.conf' }),
+  ARI_PASSWORD: Type.String({ default: '', expect: 'the password of the ARI user in ari.conf' }),
+  ARI_APP: Type.String({ default: 'ringside', pattern: '^[A-Za-z0-9_-]{1,64}$', expect: 'a Stasis application name: letters, digits, _ and - (one per node)' }),
+  ARI_FALLBACK_CONTEXT: Type.String({
+    default: 'ringside-down',
+    pattern: '^[A-Za-z0-9_-]{1,80}$',
+    expect: 'a dialplan context name (where calls go when Ringside cannot handle them)',
+  }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -46,6 +55,7 @@ export interface Config {
   apiKeys: string[];
   nodeId: string;
   shutdownTimeoutMs: number;
+  ari: { url: string; user: string; password: string; app: string; fallbackContext: string };
 }
 
 export class ConfigError extends Error {
@@ -68,6 +78,11 @@ function validUrl(variable: string, value: string): URL {
   }
 }
 
+/** Checks what only the server needs (other commands run without Asterisk). */
+export function requireAriCredentials(config: Config): void {
+  if (config.ari.password === '') throw new ConfigError('ARI_PASSWORD', `set: ${expectationOf('ARI_PASSWORD')}`);
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -86,6 +101,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   validUrl('DATABASE_URL', env.DATABASE_URL);
   validUrl('REDIS_URL', env.REDIS_URL);
+  validUrl('ARI_URL', env.ARI_URL);
   if (!isSupportedCountry(env.DEFAULT_REGION)) throw new ConfigError('DEFAULT_REGION', expectationOf('DEFAULT_REGION'));
   const apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter((key) => key !== '');
   if (apiKeys.some((key) => key.length < 16)) throw new ConfigError('API_KEYS', expectationOf('API_KEYS'));
@@ -99,12 +115,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     apiKeys,
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT },
   };
 }
 
 /** The values that must never reach a log line, whatever object carries them. */
 export function secretsOf(config: Config): string[] {
   const secrets = new Set<string>(config.apiKeys);
+  if (config.ari.password) secrets.add(config.ari.password);
   for (const url of [config.database.url, config.redis.url]) {
     const parsed = new URL(url);
     if (parsed.password) {

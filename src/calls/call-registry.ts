@@ -1,0 +1,177 @@
+import type { Logger } from '../logging/logger.js';
+import { CallEndedError, CallSession, type ArrivedCall } from './call-session.js';
+import type { CallStore } from './call-store.js';
+import type { CallEvent, Telephony } from './telephony.js';
+
+/** What runs for each call: the IVR and everything after it. */
+export interface CallFlow {
+  run(session: CallSession): Promise<void>;
+}
+
+/** Where a call goes when Ringside cannot handle it: back to the dialplan (e.g. the ringside-down context). */
+export interface Fallback {
+  context: string;
+}
+
+export interface CallRegistryOptions {
+  telephony: Telephony;
+  store: CallStore;
+  flow: CallFlow;
+  fallback: Fallback;
+  logger: Logger;
+}
+
+/**
+ * Owns the live calls of this node: starts a flow for each arrival, routes
+ * every event to its call, and is the error boundary — whatever goes wrong
+ * while handling a call, the caller is sent somewhere known, never left in silence.
+ */
+export class CallRegistry {
+  private readonly sessions = new Map<string, CallSession>();
+  private readonly legOwners = new Map<string, CallSession>();
+  private readonly log: Logger;
+
+  constructor(private readonly options: CallRegistryOptions) {
+    this.log = options.logger.child({ component: 'calls' });
+    options.telephony.onEvent((event) => this.handle(event));
+    // Also on the first connection: a restarted node finds the calls its previous life left in the application.
+    options.telephony.onConnected(() => void this.resync());
+  }
+
+  activeCalls(): number {
+    return this.sessions.size;
+  }
+
+  /** Entries held for live calls and their legs (for leak checks). */
+  trackedCount(): number {
+    return this.sessions.size + this.legOwners.size;
+  }
+
+  handle(event: CallEvent): void {
+    try {
+      if (event.type === 'call.arrived') {
+        this.arrive({
+          channelId: event.channelId,
+          callerNumber: event.callerNumber,
+          callerName: event.callerName,
+          dialledNumber: event.dialledNumber,
+          arrivedAt: event.at,
+        });
+        return;
+      }
+      const owner = this.sessions.get(event.channelId) ?? this.legOwners.get(event.channelId);
+      if (!owner) {
+        if (event.type === 'leg.answered') void this.hangupStray(event.channelId);
+        return;
+      }
+      if (event.type === 'hung-up' && event.channelId === owner.channelId) {
+        owner.log.info({ cause: event.cause, byPhone: event.byPhone }, 'call ended');
+        this.finish(owner);
+        return;
+      }
+      if (event.type === 'left-application' && event.channelId === owner.channelId) {
+        owner.log.info('call left Ringside for the dialplan');
+        this.finish(owner);
+        return;
+      }
+      owner.deliver(event);
+      if ((event.type === 'hung-up' || event.type === 'leg.failed') && event.channelId !== owner.channelId) owner.releaseLeg(event.channelId);
+    } catch (error) {
+      const owner = this.sessions.get(event.channelId) ?? this.legOwners.get(event.channelId);
+      this.log.error({ err: error, callId: owner?.channelId ?? event.channelId, eventType: event.type }, 'error while handling a call event');
+      if (owner) void this.sendToFallback(owner);
+    }
+  }
+
+  private arrive(call: ArrivedCall): void {
+    if (this.sessions.has(call.channelId)) return;
+    const log = this.options.logger.child({ callId: call.channelId });
+    const session = new CallSession(call, this.options.telephony, log, {
+      adopt: (leg, owner) => this.legOwners.set(leg, owner),
+      release: (leg) => this.legOwners.delete(leg),
+    });
+    this.sessions.set(call.channelId, session);
+    // Caller number and name are personal data: debug level only.
+    log.info({ dialled: call.dialledNumber }, 'call arrived');
+    log.debug({ callerNumber: call.callerNumber, callerName: call.callerName }, 'caller id');
+    void this.options.store.save(call, 'arrived').catch((error: unknown) => log.error({ err: error }, 'could not record the call in Redis'));
+    void this.runFlow(session);
+  }
+
+  private async runFlow(session: CallSession): Promise<void> {
+    try {
+      await this.options.flow.run(session);
+      if (!session.ended && !session.handedOff) {
+        session.log.warn('the flow finished without ending or handing off the call; sending it to the fallback');
+        await this.sendToFallback(session);
+      }
+    } catch (error) {
+      if (error instanceof CallEndedError || session.ended) return;
+      session.log.error({ err: error }, 'call handling failed; sending the call to the fallback');
+      await this.sendToFallback(session);
+    }
+  }
+
+  /** The configured fallback; if even that fails the call is hung up cleanly rather than left in silence. */
+  async sendToFallback(session: CallSession): Promise<void> {
+    if (session.ended) return;
+    session.handedOff = true;
+    const { telephony } = this.options;
+    try {
+      await telephony.continueInDialplan(session.channelId, { context: this.options.fallback.context, extension: session.call.dialledNumber || 's', priority: 1 });
+      session.log.info({ context: this.options.fallback.context }, 'call sent to the fallback');
+    } catch (error) {
+      session.log.error({ err: error }, 'fallback failed; hanging up');
+      await telephony.hangup(session.channelId, 'congestion').catch(() => undefined);
+    }
+  }
+
+  private finish(session: CallSession): void {
+    session.close();
+    this.sessions.delete(session.channelId);
+    void this.options.store.remove(session.channelId).catch((error: unknown) => session.log.error({ err: error }, 'could not clear the call from Redis'));
+  }
+
+  private async hangupStray(channelId: string): Promise<void> {
+    this.log.warn({ callId: channelId }, 'an answered leg belongs to no live call; hanging it up');
+    await this.options.telephony.hangup(channelId).catch(() => undefined);
+  }
+
+  /**
+   * After a (re)connection: calls that ended meanwhile are closed; calls still
+   * up keep their session; calls in the application that this process does
+   * not know (it restarted) go to the fallback.
+   */
+  async resync(): Promise<void> {
+    const { telephony, store } = this.options;
+    try {
+      const live = new Map((await telephony.listChannels()).map((channel) => [channel.channelId, channel]));
+      for (const session of [...this.sessions.values()]) {
+        if (live.has(session.channelId)) {
+          session.log.info('call re-attached after reconnecting');
+        } else {
+          session.log.info('call ended while disconnected');
+          this.finish(session);
+        }
+      }
+      for (const stored of await store.list()) {
+        if (this.sessions.has(stored.channelId) || live.has(stored.channelId)) continue;
+        this.log.info({ callId: stored.channelId }, 'stored call no longer exists; closing it');
+        await store.remove(stored.channelId);
+      }
+      for (const channel of live.values()) {
+        if (this.sessions.has(channel.channelId) || this.legOwners.has(channel.channelId)) continue;
+        this.log.warn({ callId: channel.channelId }, 'call found in the application with no flow running; sending it to the fallback');
+        const orphan = new CallSession(
+          { channelId: channel.channelId, callerNumber: channel.callerNumber, callerName: '', dialledNumber: channel.dialledNumber, arrivedAt: new Date() },
+          telephony,
+          this.options.logger.child({ callId: channel.channelId }),
+        );
+        this.sessions.set(channel.channelId, orphan);
+        await this.sendToFallback(orphan);
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'could not resynchronise calls after reconnecting');
+    }
+  }
+}
