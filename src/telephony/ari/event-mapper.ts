@@ -129,8 +129,9 @@ export class AriEventMapper {
         if (!channel) return [];
         const hangup = this.hangupRequested.get(channel.id);
         if (hangup) return this.end(channel.id, hangup.cause, hangup.byPhone);
-        // Snoop channels end silently with the snooped channel: they leave with StasisEnd alone.
-        if (channel.name.startsWith('Snoop/') || channel.state === 'Down') return this.end(channel.id, null, false);
+        // Snoop channels end silently with the snooped channel: StasisEnd alone, no ChannelDestroyed to wait for.
+        if (channel.name.startsWith('Snoop/')) return this.end(channel.id, null, false, false);
+        this.forget(channel.id);
         return [{ type: 'left-application', channelId: channel.id }];
       }
       case 'ChannelDestroyed': {
@@ -163,7 +164,7 @@ export class AriEventMapper {
   }
 
   /** One hung-up event per channel, however many of StasisEnd / ChannelDestroyed follow. */
-  private end(channelId: string, cause: number | null, byPhone: boolean): CallEvent[] {
+  private end(channelId: string, cause: number | null, byPhone: boolean, destroyedMayFollow = true): CallEvent[] {
     if (this.ended.has(channelId)) {
       this.forget(channelId);
       return [];
@@ -171,7 +172,7 @@ export class AriEventMapper {
     const wasOriginated = this.originated.has(channelId);
     this.forget(channelId);
     // Inbound channels end with StasisEnd only; originated ones also get ChannelDestroyed, so keep a marker to swallow it.
-    if (wasOriginated) this.ended.set(channelId, Date.now() + ENDED_MEMORY_MS);
+    if (wasOriginated && destroyedMayFollow) this.ended.set(channelId, Date.now() + ENDED_MEMORY_MS);
     this.pruneEnded();
     return [{ type: 'hung-up', channelId, cause, byPhone }];
   }
