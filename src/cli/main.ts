@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { ImportFileError } from '../import/import-customers.js';
 import { importCommand, migrateCommand, seedCommand, serveCommand } from './commands.js';
+import { demoCommand, simulatorCommand } from './telephony-commands.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -14,10 +15,25 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a TCP port number (0-65535)');
+  return Number(value);
+}
+
+function ratePerMinute(value: string): number {
+  const rate = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || rate <= 0 || rate > 600) throw new InvalidArgumentError('expected calls per minute, more than 0 and at most 600');
+  return rate;
+}
+
 /** Expected failures print one line; anything else is a bug and shows its stack. */
 function fail(error: unknown): never {
   if (error instanceof ConfigError || error instanceof ImportFileError) {
     console.error(`ringside: ${error.message}`);
+  } else if (error instanceof Error && error.name === 'ScenarioError') {
+    console.error(`ringside: ${error.message}`);
+  } else if (error instanceof Error && /EADDRINUSE/.test(error.message)) {
+    console.error(`ringside: ${error.message}: the port is taken; choose another with --port / --simulator-port`);
   } else if (error instanceof Error && /ECONNREFUSED|ENOTFOUND|password authentication|does not exist|already holds/.test(error.message)) {
     console.error(`ringside: ${error.message}`);
   } else {
@@ -46,6 +62,30 @@ program
   .command('serve')
   .description('run Ringside: REST API and operations endpoints (migrates the database first)')
   .action(run(async () => serveCommand(loadConfig())));
+
+program
+  .command('demo')
+  .description('the whole product on one machine without Asterisk: PBX simulator, synthetic callers, simulated agent phones')
+  .option('--calls-per-minute <n>', 'synthetic callers per minute', ratePerMinute, 6)
+  .option('--customers <n>', 'customers to seed when the CRM is empty', positiveInteger, 2000)
+  .option('--simulator-port <n>', 'port of the PBX simulator (0 = any free port)', port, 0)
+  .action(run(async (options: { callsPerMinute: number; customers: number; simulatorPort: number }) => demoCommand(loadConfig(), options)));
+
+program
+  .command('simulator')
+  .description('the PBX simulator alone: ARI (REST + WebSocket) plus a control API to place calls, press keys, answer or hang up phones')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <n>', 'port (0 = any free port)', port, 8088)
+  .option('--user <name>', 'ARI user', 'ringside')
+  .option('--password <password>', 'ARI password', 'ringside')
+  .option('--apps <names>', 'Stasis applications the dialplan tries in order, comma-separated', 'ringside')
+  .option('--agents <endpoints>', 'agent phones that answer after 2 s, comma-separated', 'PJSIP/1001,PJSIP/1002,PJSIP/1003,PJSIP/1004')
+  .option('--scenario <file>', 'run a scenario file once started')
+  .action(
+    run(async (options: { host: string; port: number; user: string; password: string; apps: string; agents: string; scenario?: string }) =>
+      simulatorCommand(options),
+    ),
+  );
 
 program
   .command('migrate')

@@ -1,0 +1,42 @@
+import fs from 'node:fs/promises';
+import closeWithGrace from 'close-with-grace';
+import type { Config } from '../config/env.js';
+import { runDemo, type DemoOptions } from '../demo/run-demo.js';
+import { startSimulator, type EndpointBehaviour } from '../telephony/simulator/index.js';
+
+export async function demoCommand(config: Config, options: DemoOptions): Promise<void> {
+  await runDemo(config, options);
+}
+
+export interface SimulatorCommandOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  apps: string;
+  agents: string;
+  scenario?: string;
+}
+
+const listOf = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+
+export async function simulatorCommand(options: SimulatorCommandOptions): Promise<void> {
+  const scenario = options.scenario === undefined ? undefined : await fs.readFile(options.scenario, 'utf8');
+  const endpoints: Record<string, EndpointBehaviour> = {};
+  for (const endpoint of listOf(options.agents)) endpoints[endpoint] = { behaviour: 'answer', answerAfterMs: 2000 };
+  const simulator = await startSimulator({
+    host: options.host,
+    port: options.port,
+    users: { [options.user]: options.password },
+    dialplanApps: listOf(options.apps),
+    endpoints,
+  });
+  console.log(`PBX simulator listening on ${simulator.url} (ARI at ${simulator.url}/ari, control API at ${simulator.url}/simulator)`);
+  if (scenario !== undefined) {
+    await simulator.control.runScenario(scenario);
+    console.log(`scenario ${options.scenario} scheduled`);
+  }
+  closeWithGrace({ delay: 5000 }, async () => {
+    await simulator.close();
+  });
+}
