@@ -13,7 +13,17 @@ function object(body: unknown): Record<string, unknown> {
 }
 
 export async function handleControl(control: SimulatorControl, method: string, path: string, url: URL, body: unknown, rawBody: string): Promise<ControlReply> {
-  const parts = path.split('/').filter((p) => p !== '').slice(1).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .slice(1)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        throw new SimulatorError(`bad URL encoding in ${path}`);
+      }
+    });
   const [first, second, third, fourth] = parts;
 
   if (first === 'stats' && parts.length === 1 && method === 'GET') return { status: 200, body: control.stats() };
