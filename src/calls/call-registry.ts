@@ -30,12 +30,26 @@ export class CallRegistry {
   private readonly sessions = new Map<string, CallSession>();
   private readonly legOwners = new Map<string, CallSession>();
   private readonly log: Logger;
+  private stopping = false;
 
   constructor(private readonly options: CallRegistryOptions) {
     this.log = options.logger.child({ component: 'calls' });
     options.telephony.onEvent((event) => this.handle(event));
     // Also on the first connection: a restarted node finds the calls its previous life left in the application.
     options.telephony.onConnected(() => void this.resync());
+  }
+
+  /**
+   * Stops handling calls without touching them: they stay in Asterisk and in
+   * Redis, where this node after a restart (or a standby taking over its
+   * application) finds them again.
+   */
+  shutdown(): void {
+    this.stopping = true;
+    if (this.sessions.size > 0) this.log.info({ calls: this.sessions.size }, 'leaving live calls in Asterisk for the next node');
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
+    this.legOwners.clear();
   }
 
   activeCalls(): number {
@@ -48,6 +62,7 @@ export class CallRegistry {
   }
 
   handle(event: CallEvent): void {
+    if (this.stopping) return;
     try {
       if (event.type === 'call.arrived') {
         this.arrive({
@@ -106,7 +121,7 @@ export class CallRegistry {
         await this.sendToFallback(session);
       }
     } catch (error) {
-      if (error instanceof CallEndedError || session.ended) return;
+      if (error instanceof CallEndedError || session.ended || this.stopping) return;
       session.log.error({ err: error }, 'call handling failed; sending the call to the fallback');
       await this.sendToFallback(session);
     }

@@ -33,6 +33,9 @@ export function createTelephonyService(config: Config, redis: Redis, logger: Log
       probe: () => (telephony.isConnected() ? Promise.resolve() : Promise.reject(new Error('not connected to Asterisk ARI'))),
     },
     start: () => telephony.start(),
-    stop: () => telephony.stop(),
+    stop: async () => {
+      calls.shutdown();
+      await telephony.stop();
+    },
   };
 }
