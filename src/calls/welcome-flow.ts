@@ -34,7 +34,7 @@ export class WelcomeFlow implements CallFlow {
     const goodbye = await telephony.play(channelId, this.prompts.goodbye);
     await goodbye.finished;
     if (session.ended) return;
+    log.info('goodbye played; hanging up');
     await session.hangup();
-    log.info('hung up after goodbye');
   }
 }

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { ImportFileError } from '../import/import-customers.js';
 import { importCommand, migrateCommand, seedCommand, serveCommand } from './commands.js';
-import { demoCommand, simulatorCommand } from './telephony-commands.js';
+import { CliInputError, demoCommand, simulatorCommand } from './telephony-commands.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -28,9 +28,9 @@ function ratePerMinute(value: string): number {
 
 /** Expected failures print one line; anything else is a bug and shows its stack. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof ImportFileError) {
+  if (error instanceof ConfigError || error instanceof ImportFileError || error instanceof CliInputError) {
     console.error(`ringside: ${error.message}`);
-  } else if (error instanceof Error && error.name === 'ScenarioError') {
+  } else if (error instanceof Error && error.name === 'SimulatorError') {
     console.error(`ringside: ${error.message}`);
   } else if (error instanceof Error && /EADDRINUSE/.test(error.message)) {
     console.error(`ringside: ${error.message}: the port is taken; choose another with --port / --simulator-port`);

@@ -20,8 +20,19 @@ export interface SimulatorCommandOptions {
 
 const listOf = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
+/** A problem with what the user gave on the command line: one line, no stack. */
+export class CliInputError extends Error {}
+
+async function readScenario(file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliInputError(`cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+  }
+}
+
 export async function simulatorCommand(options: SimulatorCommandOptions): Promise<void> {
-  const scenario = options.scenario === undefined ? undefined : await fs.readFile(options.scenario, 'utf8');
+  const scenario = options.scenario === undefined ? undefined : await readScenario(options.scenario);
   const endpoints: Record<string, EndpointBehaviour> = {};
   for (const endpoint of listOf(options.agents)) endpoints[endpoint] = { behaviour: 'answer', answerAfterMs: 2000 };
   const simulator = await startSimulator({

@@ -24,7 +24,7 @@ t.test('the welcome flow answers, greets, takes a key, says goodbye and hangs up
   await waitUntil(() => rig.calls.trackedCount() === 0, 5000, 'the registry to let go');
   t.same(await rig.store.list(), [], 'nothing left in Redis');
   const log = rig.lines.join('\n');
-  for (const step of ['call arrived', 'answered', 'playing welcome', 'key pressed', 'hung up after goodbye', 'call ended']) t.match(log, step);
+  for (const step of ['call arrived', 'answered', 'playing welcome', 'key pressed', 'goodbye played; hanging up', 'call ended']) t.match(log, step);
   t.notOk(log.includes('13800138000'), 'no caller number at info level');
   t.ok(rig.lines.filter((line) => line.includes('"callId"')).length >= 6, 'every call line carries the call id');
 });
