@@ -185,6 +185,12 @@ export class CallRegistry {
         this.sessions.set(channel.channelId, orphan);
         await this.sendToFallback(orphan);
       }
+      // A bridge left empty by calls that ended meanwhile would otherwise live until Asterisk restarts.
+      for (const bridge of await telephony.listBridges()) {
+        if (bridge.channelIds.some((id) => live.has(id))) continue;
+        this.log.info({ bridgeId: bridge.bridgeId }, 'destroying a bridge left empty while disconnected');
+        await telephony.destroyBridge(bridge.bridgeId).catch(() => undefined);
+      }
     } catch (error) {
       this.log.error({ err: error }, 'could not resynchronise calls after reconnecting');
     }

@@ -97,6 +97,8 @@ export interface TelephonyCommands {
   hangup(channelId: string, reason?: HangupReason): Promise<void>;
   /** Channels currently in our application (after a reconnect: what survived). */
   listChannels(): Promise<LiveChannel[]>;
+  /** Bridges of our application with the channels in each. */
+  listBridges(): Promise<Array<{ bridgeId: string; channelIds: string[] }>>;
 }
 
 export interface Telephony extends TelephonyCommands {

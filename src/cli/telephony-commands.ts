@@ -1,10 +1,13 @@
 import fs from 'node:fs/promises';
 import closeWithGrace from 'close-with-grace';
 import type { Config } from '../config/env.js';
-import { runDemo, type DemoOptions } from '../demo/run-demo.js';
-import { startSimulator, type EndpointBehaviour } from '../telephony/simulator/index.js';
+import type { DemoOptions } from '../demo/run-demo.js';
+import type { EndpointBehaviour } from '../telephony/simulator/index.js';
+
+// The demo and the simulator are loaded only by their own commands, so `ringside serve` never loads simulator code.
 
 export async function demoCommand(config: Config, options: DemoOptions): Promise<void> {
+  const { runDemo } = await import('../demo/run-demo.js');
   await runDemo(config, options);
 }
 
@@ -18,10 +21,10 @@ export interface SimulatorCommandOptions {
   scenario?: string;
 }
 
-const listOf = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
-
 /** A problem with what the user gave on the command line: one line, no stack. */
 export class CliInputError extends Error {}
+
+const listOf = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 async function readScenario(file: string): Promise<string> {
   try {
@@ -35,6 +38,7 @@ export async function simulatorCommand(options: SimulatorCommandOptions): Promis
   const scenario = options.scenario === undefined ? undefined : await readScenario(options.scenario);
   const endpoints: Record<string, EndpointBehaviour> = {};
   for (const endpoint of listOf(options.agents)) endpoints[endpoint] = { behaviour: 'answer', answerAfterMs: 2000 };
+  const { startSimulator } = await import('../telephony/simulator/index.js');
   const simulator = await startSimulator({
     host: options.host,
     port: options.port,

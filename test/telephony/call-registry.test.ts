@@ -57,6 +57,8 @@ t.test('a call that ends while the connection is down is closed after reconnecti
   const waiting: CallFlow = {
     run: async (session: CallSession) => {
       await session.telephony.answer(session.channelId);
+      const { bridgeId } = await session.telephony.createBridge();
+      await session.telephony.addToBridge(bridgeId, [session.channelId]);
       await session.telephony.startMusicOnHold(session.channelId);
       await session.waitFor((_event): _event is never => false);
     },
@@ -71,6 +73,8 @@ t.test('a call that ends while the connection is down is closed after reconnecti
   t.equal((await rig.store.list()).map((call) => call.channelId).join(), staying.channelId, 'only the live call stays in Redis');
   t.match(rig.lines.join('\n'), /call ended while disconnected/);
   t.match(rig.lines.join('\n'), /call re-attached after reconnecting/);
+  await waitUntil(() => rig.simulator.control.stats().bridges === 1, 5000, 'the emptied bridge to be destroyed');
+  t.match(rig.lines.join('\n'), /destroying a bridge left empty while disconnected/);
   await rig.simulator.control.hangup(staying.channelId);
   await waitUntil(() => rig.calls.trackedCount() === 0, 5000, 'all calls gone');
 });

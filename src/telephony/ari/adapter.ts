@@ -353,6 +353,13 @@ export class AriTelephony implements Telephony {
     return this.call('hangup', (c) => c.channels.hangup({ channelId, reason }));
   }
 
+  async listBridges(): Promise<Array<{ bridgeId: string; channelIds: string[] }>> {
+    const app = await this.call('list application', (c) => c.applications.get({ applicationName: this.options.app }));
+    const ours = new Set(app.bridge_ids);
+    const bridges = await this.call('list bridges', (c) => c.bridges.list());
+    return bridges.filter((bridge) => ours.has(bridge.id)).map((bridge) => ({ bridgeId: bridge.id, channelIds: bridge.channels }));
+  }
+
   async listChannels(): Promise<LiveChannel[]> {
     const app = await this.call('list application', (c) => c.applications.get({ applicationName: this.options.app }));
     const inApp = new Set(app.channel_ids);

@@ -29,10 +29,11 @@ export interface AriClientView {
     destroy(params: Params): Promise<void>;
     addChannel(params: Params): Promise<void>;
     removeChannel(params: Params): Promise<void>;
+    list(): Promise<Array<{ id: string; channels: string[] }>>;
   };
   playbacks: { stop(params: Params): Promise<void> };
   recordings: { stop(params: Params): Promise<void> };
-  applications: { get(params: Params): Promise<{ channel_ids: string[] }> };
+  applications: { get(params: Params): Promise<{ channel_ids: string[]; bridge_ids: string[] }> };
   start(app: string): Promise<void>;
   stop(): void;
   ping(): void;
