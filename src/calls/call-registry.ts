@@ -6,6 +6,8 @@ import type { CallEvent, Telephony } from './telephony.js';
 /** What runs for each call: the IVR and everything after it. */
 export interface CallFlow {
   run(session: CallSession): Promise<void>;
+  /** The call is over for Ringside: hung up, or gone back to the dialplan. Called once per call. */
+  onCallEnded?(session: CallSession, how: 'hung-up' | 'left-application'): void;
 }
 
 /** Where a call goes when Ringside cannot handle it: back to the dialplan (e.g. the ringside-down context). */
@@ -81,12 +83,12 @@ export class CallRegistry {
       }
       if (event.type === 'hung-up' && event.channelId === owner.channelId) {
         owner.log.info({ cause: event.cause, byPhone: event.byPhone }, 'call ended');
-        this.finish(owner);
+        this.finish(owner, 'hung-up');
         return;
       }
       if (event.type === 'left-application' && event.channelId === owner.channelId) {
         owner.log.info('call left Ringside for the dialplan');
-        this.finish(owner);
+        this.finish(owner, 'left-application');
         return;
       }
       owner.deliver(event);
@@ -141,8 +143,13 @@ export class CallRegistry {
     }
   }
 
-  private finish(session: CallSession): void {
+  private finish(session: CallSession, how: 'hung-up' | 'left-application'): void {
     session.close();
+    try {
+      this.options.flow.onCallEnded?.(session, how);
+    } catch (error) {
+      session.log.error({ err: error }, 'error while closing the call');
+    }
     this.sessions.delete(session.channelId);
     void this.options.store.remove(session.channelId).catch((error: unknown) => session.log.error({ err: error }, 'could not clear the call from Redis'));
   }
@@ -166,7 +173,7 @@ export class CallRegistry {
           session.log.info('call re-attached after reconnecting');
         } else {
           session.log.info('call ended while disconnected');
-          this.finish(session);
+          this.finish(session, 'hung-up');
         }
       }
       for (const stored of await store.list()) {

@@ -22,6 +22,7 @@ interface Waiter {
   resolve: (event: CallEvent | null) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
+  detach?: () => void;
 }
 
 /** Keys pressed before a flow asks for them are kept (type-ahead), up to this many. */
@@ -104,22 +105,31 @@ export class CallSession {
 
   /**
    * The next event that matches, or null after `timeoutMs` (no timeout when
-   * omitted). Rejects with CallEndedError if the call ends first.
+   * omitted) or when `cancel` aborts. Rejects with CallEndedError if the call ends first.
    */
-  waitFor<T extends CallEvent>(match: (event: CallEvent) => event is T, timeoutMs?: number): Promise<T | null> {
+  waitFor<T extends CallEvent>(match: (event: CallEvent) => event is T, timeoutMs?: number, cancel?: AbortSignal): Promise<T | null> {
     if (this.ended) return Promise.reject(new CallEndedError(this.channelId));
     const buffered = this.typeAhead.findIndex(match);
     if (buffered >= 0) return Promise.resolve(this.typeAhead.splice(buffered, 1)[0] as T);
+    if (cancel?.aborted) return Promise.resolve(null);
     return new Promise<T | null>((resolve, reject) => {
       const waiter: Waiter = { match, resolve: resolve as (event: CallEvent | null) => void, reject, timer: undefined };
-      if (timeoutMs !== undefined) {
-        waiter.timer = setTimeout(() => {
-          this.settle(waiter);
-          resolve(null);
-        }, timeoutMs);
+      const giveUp = (): void => {
+        this.settle(waiter);
+        resolve(null);
+      };
+      if (timeoutMs !== undefined) waiter.timer = setTimeout(giveUp, timeoutMs);
+      if (cancel) {
+        cancel.addEventListener('abort', giveUp, { once: true });
+        waiter.detach = () => cancel.removeEventListener('abort', giveUp);
       }
       this.waiters.add(waiter);
     });
+  }
+
+  /** Puts a key back at the front of the type-ahead, for the next step that takes input. */
+  returnKey(event: Extract<CallEvent, { type: 'key.pressed' }>): void {
+    if (!this.ended) this.typeAhead.unshift(event);
   }
 
   /** Drops keys typed ahead (e.g. before a new menu whose prompt must not be skipped). */
@@ -150,6 +160,7 @@ export class CallSession {
 
   private settle(waiter: Waiter): void {
     clearTimeout(waiter.timer);
+    waiter.detach?.();
     this.waiters.delete(waiter);
   }
 }

@@ -1,0 +1,108 @@
+import type { Queryable } from '../db/queryable.js';
+import type { Logger } from '../logging/logger.js';
+
+export type InteractionOutcome = 'answered' | 'abandoned' | 'voicemail' | 'callback' | 'transferred' | 'failed' | 'completed';
+
+/** One entry of the IVR path: a step entered, with the caller's input and what came of it. */
+export interface IvrPathEntry {
+  step: string;
+  type: string;
+  at: string;
+  /** How long the step took. */
+  ms?: number;
+  input?: string;
+  result?: string;
+}
+
+export interface OpenInteraction {
+  callId: string;
+  callerNumber: string;
+  callerE164: string | null;
+  dialledNumber: string;
+  customerId: number | null;
+  arrivedAt: Date;
+  flow: string;
+}
+
+/**
+ * Writes a call's interaction row as the call goes (arrival, each IVR step,
+ * hand-off, end), so a crash loses at most the step in flight. Writes of one
+ * call are chained to keep their order; a failed write is logged, never
+ * thrown into the caller's call.
+ */
+export class InteractionRecorder {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly logger: Logger,
+  ) {}
+
+  private enqueue(callId: string, what: string, sql: string, params: unknown[]): Promise<void> {
+    const previous = this.chains.get(callId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.db.query(sql, params))
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error({ err: error, callId }, `could not record ${what} on the interaction`),
+      );
+    this.chains.set(callId, next);
+    void next.then(() => {
+      if (this.chains.get(callId) === next) this.chains.delete(callId);
+    });
+    return next;
+  }
+
+  open(call: OpenInteraction): Promise<void> {
+    return this.enqueue(
+      call.callId,
+      'the arrival',
+      `INSERT INTO interactions (call_id, customer_id, direction, caller_number, caller_e164, dialled_number, arrived_at, flow)
+       VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7) ON CONFLICT (call_id) DO NOTHING`,
+      [call.callId, call.customerId, call.callerNumber, call.callerE164, call.dialledNumber, call.arrivedAt, call.flow],
+    );
+  }
+
+  step(callId: string, entry: IvrPathEntry): Promise<void> {
+    return this.enqueue(callId, 'an IVR step', `UPDATE interactions SET ivr_path = ivr_path || $2::jsonb, updated_at = now() WHERE call_id = $1`, [
+      callId,
+      JSON.stringify([entry]),
+    ]);
+  }
+
+  identify(callId: string, customerId: number): Promise<void> {
+    return this.enqueue(callId, 'the customer', 'UPDATE interactions SET customer_id = $2, updated_at = now() WHERE call_id = $1', [callId, customerId]);
+  }
+
+  queued(callId: string, queue: string, attributes: Record<string, unknown>): Promise<void> {
+    return this.enqueue(callId, 'the hand-off', 'UPDATE interactions SET queue = $2, attributes = $3::jsonb, updated_at = now() WHERE call_id = $1', [
+      callId,
+      queue,
+      JSON.stringify(attributes),
+    ]);
+  }
+
+  recording(callId: string, name: string): Promise<void> {
+    return this.enqueue(callId, 'the recording', 'UPDATE interactions SET recording = $2, updated_at = now() WHERE call_id = $1', [callId, name]);
+  }
+
+  /** Closes the interaction once; a later close (a second event for the same end) changes nothing. */
+  close(callId: string, outcome: InteractionOutcome, detail: string | null): Promise<void> {
+    return this.enqueue(
+      callId,
+      'the outcome',
+      `UPDATE interactions SET ended_at = now(), outcome = $2, outcome_detail = $3, updated_at = now()
+       WHERE call_id = $1 AND ended_at IS NULL`,
+      [callId, outcome, detail],
+    );
+  }
+
+  /** Resolves when every pending write has landed (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  pending(): number {
+    return this.chains.size;
+  }
+}

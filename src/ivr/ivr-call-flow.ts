@@ -1,0 +1,117 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { CallFlow } from '../calls/call-registry.js';
+import type { CallSession } from '../calls/call-session.js';
+import type { Pool } from '../db/pool.js';
+import { lookupCaller } from '../customers/lookup.js';
+import { normaliseCallerId } from '../customers/phone.js';
+import type { CallerLookup } from '../customers/schemas.js';
+import type { InteractionRecorder } from '../interactions/interaction-recorder.js';
+import type { IvrRun, QueueHandoff } from './context.js';
+import { runIvr } from './interpreter.js';
+import type { Flow } from './schema.js';
+
+/** The flows in service at one moment; a call keeps the snapshot it started with. */
+export interface FlowSource {
+  flowFor(dialled: string): Flow;
+  byName(name: string): Flow | undefined;
+}
+
+export interface IvrCallFlowOptions {
+  flows: () => FlowSource;
+  db: Pool;
+  region: CountryCode;
+  recorder: InteractionRecorder;
+  handoff: QueueHandoff;
+  transferContext: string;
+  now?: () => Date;
+}
+
+/**
+ * Every inbound call: open its interaction, recognise the caller, answer, and
+ * walk the flow chosen by the dialled number. When the call ends, the
+ * interaction is closed with what happened — abandoned at the step the caller
+ * was in, unless a step already decided (queued, voicemail, transferred…).
+ */
+export class IvrCallFlow implements CallFlow {
+  private readonly runs = new Map<string, IvrRun>();
+
+  constructor(private readonly options: IvrCallFlowOptions) {}
+
+  activeRuns(): number {
+    return this.runs.size;
+  }
+
+  async run(session: CallSession): Promise<void> {
+    const { call } = session;
+    const source = this.options.flows();
+    const flow = source.flowFor(call.dialledNumber);
+    const now = this.options.now ?? (() => new Date());
+    const normalised = normaliseCallerId(call.callerNumber, this.options.region);
+    const run: IvrRun = {
+      session,
+      flow,
+      facts: {
+        dialled: call.dialledNumber,
+        language: flow.language ?? 'en',
+        callerIdKind: normalised.kind,
+        match: 'none',
+        customer: null,
+        vars: {},
+        tags: new Set(),
+      },
+      deps: {
+        db: this.options.db,
+        region: this.options.region,
+        recorder: this.options.recorder,
+        handoff: this.options.handoff,
+        flowByName: (name) => source.byName(name),
+        transferContext: this.options.transferContext,
+        now,
+      },
+      currentStep: flow.start,
+      outcome: null,
+    };
+    this.runs.set(call.channelId, run);
+    void this.options.recorder.open({
+      callId: call.channelId,
+      callerNumber: call.callerNumber,
+      callerE164: normalised.e164,
+      dialledNumber: call.dialledNumber,
+      customerId: null,
+      arrivedAt: call.arrivedAt,
+      flow: flow.name,
+    });
+    const [lookup] = await Promise.all([this.recognise(session), session.telephony.answer(call.channelId)]);
+    run.facts.match = lookup.match;
+    if (lookup.match === 'one') {
+      run.facts.customer = lookup.candidates[0]!.customer;
+      void this.options.recorder.identify(call.channelId, run.facts.customer.id);
+    }
+    session.log.info({ flow: flow.name, match: lookup.match, callerIdKind: lookup.callerIdKind }, 'ivr started');
+    await runIvr(run);
+  }
+
+  /** The CRM being slow or down must not hold up the call: an unknown caller is a fine answer. */
+  private async recognise(session: CallSession): Promise<CallerLookup> {
+    try {
+      return await lookupCaller(this.options.db, session.call.callerNumber, this.options.region);
+    } catch (error) {
+      session.log.warn({ err: error }, 'caller lookup failed; treating the caller as unknown');
+      return { callerId: session.call.callerNumber, e164: null, callerIdKind: 'invalid', match: 'none', candidates: [] };
+    }
+  }
+
+  onCallEnded(session: CallSession, how: 'hung-up' | 'left-application'): void {
+    const run = this.runs.get(session.channelId);
+    this.runs.delete(session.channelId);
+    const step = run?.currentStep ?? 'start';
+    const decided = run?.outcome;
+    if (decided) {
+      void this.options.recorder.close(session.channelId, decided.outcome, decided.detail);
+    } else if (how === 'left-application') {
+      void this.options.recorder.close(session.channelId, 'failed', `sent to the dialplan fallback at ivr:${step}`);
+    } else {
+      void this.options.recorder.close(session.channelId, 'abandoned', `ivr:${step}`);
+    }
+  }
+}
