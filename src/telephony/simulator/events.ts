@@ -2,10 +2,11 @@
 import type { WebSocket } from 'ws';
 import { asteriskTimestamp } from './clock.js';
 
-export type AriEvent = { type: string; timestamp: string } & Record<string, unknown>;
+/** An event before delivery; its timestamp is the simulator clock's time when it is sent (synchronously, at once). */
+export type AriEvent = { type: string } & Record<string, unknown>;
 
 export function makeEvent(type: string, fields: Record<string, unknown> = {}): AriEvent {
-  return { type, timestamp: asteriskTimestamp(), ...fields };
+  return { type, ...fields };
 }
 
 interface Application {
@@ -21,8 +22,13 @@ interface Application {
  */
 export class Applications {
   private readonly apps = new Map<string, Application>();
+  private sentCount = 0;
 
-  constructor(private readonly asteriskId: string) {}
+  constructor(
+    private readonly asteriskId: string,
+    /** the simulator clock (epoch ms), for event timestamps */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   connect(socket: WebSocket, names: string[]): void {
     for (const name of names) {
@@ -105,9 +111,16 @@ export class Applications {
     return this.apps.size;
   }
 
+  /** How many events have been handed to sockets so far: a test can wait until its client has read them all. */
+  sent(): number {
+    return this.sentCount;
+  }
+
   private sendTo(socket: WebSocket, name: string, event: AriEvent): void {
     if (socket.readyState !== socket.OPEN) return;
-    socket.send(JSON.stringify({ ...event, asterisk_id: this.asteriskId, application: name }));
+    const { type, ...fields } = event;
+    socket.send(JSON.stringify({ type, timestamp: asteriskTimestamp(this.now()), ...fields, asterisk_id: this.asteriskId, application: name }));
+    this.sentCount++;
   }
 
   private ensure(name: string): Application {

@@ -16,6 +16,8 @@ export type {
   SimulatorOptions,
 } from './types.js';
 export { SimulatorError } from './types.js';
+export { ManualClock, realClock } from './clock.js';
+export type { SimulatorClock } from './clock.js';
 
 export async function startSimulator(options?: SimulatorOptions): Promise<RunningSimulator> {
   const running = await startSimulatorInternal(options);

@@ -103,7 +103,7 @@ export function play(pbx: Pbx, target: Channel | Bridge, kind: 'channel' | 'brid
   target.playbacks.push(playback.id);
   if (target.playbacks.length === 1) {
     // Started after the 201 is on its way, like Asterisk's playback thread.
-    setImmediate(() => {
+    pbx.scheduler.soon(() => {
       if (pbx.playbacks.get(playback.id) === playback && playback.state === 'queued') startItem(pbx, playback, request.offsetMs, true);
     });
   }
@@ -130,7 +130,7 @@ function startItem(pbx: Pbx, playback: Playback, offsetMs: number, first: boolea
     return;
   }
   playback.remainingMs = Math.max(0, duration - offsetMs);
-  playback.startedAt = Date.now();
+  playback.startedAt = pbx.scheduler.now();
   playback.timer = pbx.scheduler.after(ownerKey(playback), playback.remainingMs, () => {
     playback.timer = null;
     if (playback.index + 1 < playback.media.length) {
@@ -164,7 +164,7 @@ export function pausePlayback(pbx: Pbx, playback: Playback): void {
   if (playback.state !== 'playing') return;
   pbx.scheduler.cancel(ownerKey(playback), playback.timer);
   playback.timer = null;
-  playback.remainingMs = Math.max(0, playback.remainingMs - (Date.now() - playback.startedAt) / pbx.scheduler.timeScale);
+  playback.remainingMs = Math.max(0, playback.remainingMs - pbx.scheduler.elapsedSince(playback.startedAt));
   playback.state = 'paused';
 }
 
@@ -177,7 +177,7 @@ export function resumePlayback(pbx: Pbx, playback: Playback, restart: boolean): 
     return;
   }
   playback.state = 'playing';
-  playback.startedAt = Date.now();
+  playback.startedAt = pbx.scheduler.now();
   playback.timer = pbx.scheduler.after(ownerKey(playback), playback.remainingMs, () => {
     playback.timer = null;
     if (playback.index + 1 < playback.media.length) {
@@ -214,7 +214,7 @@ export function record(pbx: Pbx, channel: Channel, request: RecordRequest): Live
     format: request.format,
     channelId: channel.id,
     state: 'recording',
-    startedAt: Date.now(),
+    startedAt: pbx.scheduler.now(),
     terminateOn: request.terminateOn,
     timer: null,
   };
@@ -238,7 +238,7 @@ export function stopRecording(pbx: Pbx, recording: LiveRecording, state: 'done' 
   pbx.recordings.delete(recording.name);
   const channel = pbx.channels.get(recording.channelId);
   if (channel && channel.recording === recording.name) channel.recording = null;
-  const elapsedMs = (Date.now() - recording.startedAt) / pbx.scheduler.timeScale;
+  const elapsedMs = pbx.scheduler.elapsedSince(recording.startedAt);
   // Asterisk reports whole seconds and rounds a partial second up.
   const duration = Math.max(0, Math.ceil(elapsedMs / 1000 - 0.05));
   recording.state = state;

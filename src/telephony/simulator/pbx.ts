@@ -1,6 +1,7 @@
 /** The simulated PBX: every channel, bridge, playback and recording, and the lifecycle of a channel. */
 import { randomUUID } from 'node:crypto';
 import { asteriskTimestamp, Scheduler } from './clock.js';
+import type { SimulatorClock } from './clock.js';
 import { causeText } from './causes.js';
 import { Applications, makeEvent } from './events.js';
 import { channelSnapshot, newChannel } from './model/channel.js';
@@ -15,6 +16,8 @@ export interface PbxOptions {
   endpoints: Record<string, EndpointBehaviour>;
   timeScale: number;
   asteriskId: string;
+  /** default: the real clock */
+  clock?: SimulatorClock;
 }
 
 /** How a channel ends; see endChannel. */
@@ -47,15 +50,16 @@ export class Pbx {
   readonly history = new Map<string, CallState>();
   readonly apps: Applications;
   readonly scheduler: Scheduler;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   private uniqueCounter = 0;
   private nameCounter = 0;
   private snoopCounter = 0;
   private hooks: PbxHooks | null = null;
 
   constructor(readonly options: PbxOptions) {
-    this.apps = new Applications(options.asteriskId);
-    this.scheduler = new Scheduler(options.timeScale);
+    this.scheduler = new Scheduler(options.timeScale, options.clock);
+    this.startedAt = this.scheduler.now();
+    this.apps = new Applications(options.asteriskId, () => this.scheduler.now());
     for (const [endpoint, behaviour] of Object.entries(options.endpoints)) this.endpoints.set(endpoint, behaviour);
   }
 
@@ -64,7 +68,7 @@ export class Pbx {
   }
 
   nextUniqueId(): string {
-    return `${Math.floor(Date.now() / 1000)}.${this.uniqueCounter++}`;
+    return `${Math.floor(this.scheduler.now() / 1000)}.${this.uniqueCounter++}`;
   }
 
   /** Channel names carry a global hexadecimal sequence number, like chan_pjsip's. */
@@ -105,7 +109,7 @@ export class Pbx {
 
   createChannel(fields: Parameters<typeof newChannel>[0]): Channel {
     const channel = newChannel(fields);
-    channel.silentSince = Date.now();
+    channel.silentSince = this.scheduler.now();
     this.channels.set(channel.id, channel);
     return channel;
   }
@@ -181,7 +185,7 @@ export class Pbx {
   updateSilence(channel: Channel): void {
     const hearing = this.hears(channel);
     if (hearing) channel.silentSince = null;
-    else if (channel.silentSince === null) channel.silentSince = Date.now();
+    else if (channel.silentSince === null) channel.silentSince = this.scheduler.now();
   }
 
   callState(id: string): CallState | null {
@@ -200,7 +204,7 @@ export class Pbx {
   }
 
   timestamp(): string {
-    return asteriskTimestamp();
+    return asteriskTimestamp(this.scheduler.now());
   }
 
   private hears(channel: Channel): boolean {

@@ -14,8 +14,6 @@ const REFUSAL_MS = 300;
 const FALLBACK_RING_MS = 40_000;
 let protocolSequence = 1;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function validateBehaviour(value: unknown): EndpointBehaviour {
   if (typeof value !== 'object' || value === null) throw new SimulatorError('endpoint behaviour must be an object');
   const record = value as Record<string, unknown>;
@@ -115,19 +113,37 @@ function runFallback(pbx: Pbx, channel: Channel): void {
   });
 }
 
-/** The caller presses keys: each ChannelDtmfReceived arrives when its digit ends. */
+/**
+ * The caller presses keys: each ChannelDtmfReceived arrives when its digit ends. Paced by scheduler timers (not
+ * promises and sleeps) so the digits follow the simulator's clock, and a manual clock delivers each one while it runs
+ * the timer. The timers belong to their own owner: the call ending must not leave the returned promise pending.
+ */
 export async function pressKeys(pbx: Pbx, channelId: string, digits: string, intervalMs = 500): Promise<void> {
   if (typeof digits !== 'string' || !isDigits(digits)) throw new SimulatorError('digits must be DTMF digits (0-9, A-D, *, #)');
   if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new SimulatorError('intervalMs must be >= 0');
   pbx.requireChannel(channelId);
-  for (const digit of digits.toUpperCase()) {
-    await sleep(pbx.scheduler.scale(DTMF_DURATION_MS));
-    const channel = pbx.channels.get(channelId);
-    if (!channel) return;
-    pbx.emitChannel(channel, 'ChannelDtmfReceived', { digit, duration_ms: DTMF_DURATION_MS });
-    dtmfForRecording(pbx, channel, digit);
-    await sleep(pbx.scheduler.scale(Math.max(0, intervalMs - DTMF_DURATION_MS)));
-  }
+  const owner = `dtmf:${channelId}`;
+  const keys = [...digits.toUpperCase()];
+  return new Promise((resolve) => {
+    const next = (index: number): void => {
+      const digit = keys[index];
+      if (digit === undefined) {
+        resolve();
+        return;
+      }
+      pbx.scheduler.after(owner, DTMF_DURATION_MS, () => {
+        const channel = pbx.channels.get(channelId);
+        if (!channel) {
+          resolve();
+          return;
+        }
+        pbx.emitChannel(channel, 'ChannelDtmfReceived', { digit, duration_ms: DTMF_DURATION_MS });
+        dtmfForRecording(pbx, channel, digit);
+        pbx.scheduler.after(owner, Math.max(0, intervalMs - DTMF_DURATION_MS), () => next(index + 1));
+      });
+    };
+    next(0);
+  });
 }
 
 /** The phone hangs up: no cause in ChannelHangupRequest, like a SIP BYE. */
@@ -192,7 +208,7 @@ export function originate(pbx: Pbx, request: OriginateRequest, caller: { name: s
   originateRequests.set(channel, { app: request.app, appArgs: request.appArgs });
   const behaviour = pbx.endpoints.get(request.endpoint) ?? { behaviour: 'unreachable' };
   // The phone starts reacting once the 200 is on its way.
-  setImmediate(() => startRinging(pbx, channel, behaviour, request));
+  pbx.scheduler.soon(() => startRinging(pbx, channel, behaviour, request));
   return channel;
 }
 

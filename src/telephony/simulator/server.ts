@@ -80,6 +80,7 @@ export async function startSimulatorInternal(options: SimulatorOptions = {}): Pr
     endpoints: options.endpoints ?? {},
     timeScale,
     asteriskId: options.asteriskId ?? '02:fc:00:00:00:01',
+    clock: options.clock,
   });
   pbx.setHooks({ stopChannelMedia, leaveBridge });
   const router = new Router(ARI_ROUTES);
@@ -127,7 +128,7 @@ export async function startSimulatorInternal(options: SimulatorOptions = {}): Pr
     const params = readParams(match.spec, match.pathParams, url.searchParams, parseJson(rawBody, req.headers['content-type']));
     const reply = match.spec.handle(pbx, params);
     send(res, reply.status, reply.body);
-    if (reply.after) setImmediate(reply.after);
+    if (reply.after) pbx.scheduler.soon(reply.after);
   }
 
   const server = createServer((req, res) => {

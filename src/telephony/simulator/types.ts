@@ -1,4 +1,5 @@
 /** Public shapes of the PBX simulator; index.ts re-exports them. */
+import type { SimulatorClock } from './clock.js';
 
 export interface EndpointBehaviour {
   /** what the phone does when rung */
@@ -15,6 +16,12 @@ export interface SimulatorOptions {
   endpoints?: Record<string, EndpointBehaviour>;
   timeScale?: number;
   asteriskId?: string;
+  /**
+   * Where simulated time comes from (default: the real clock). Pass a `ManualClock` to make a test independent of
+   * machine load: nothing timed happens until the test calls `advance(ms)`; timeScale still converts simulated ms
+   * into clock ms.
+   */
+  clock?: SimulatorClock;
 }
 
 export interface CallerAction {

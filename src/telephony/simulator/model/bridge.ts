@@ -1,4 +1,6 @@
 /** Simulated bridges, playbacks and recordings with their ARI JSON snapshots. */
+import type { Timer } from '../clock.js';
+
 
 export interface Bridge {
   id: string;
@@ -50,7 +52,7 @@ export interface Playback {
   targetId: string;
   language: string;
   state: PlaybackState;
-  timer: NodeJS.Timeout | null;
+  timer: Timer | null;
   /** simulated ms left of the current media item, kept while paused */
   remainingMs: number;
   startedAt: number;
@@ -76,7 +78,7 @@ export interface LiveRecording {
   state: 'queued' | 'recording' | 'paused' | 'done' | 'failed' | 'canceled';
   startedAt: number;
   terminateOn: string;
-  timer: NodeJS.Timeout | null;
+  timer: Timer | null;
 }
 
 export function liveRecordingSnapshot(recording: LiveRecording, duration?: number): Record<string, string | number> {

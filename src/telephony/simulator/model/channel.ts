@@ -1,4 +1,6 @@
 /** A simulated channel and its ARI JSON snapshot. */
+import type { Timer } from '../clock.js';
+
 
 export type ChannelState = 'Down' | 'Ring' | 'Ringing' | 'Up';
 export type ChannelKind = 'inbound' | 'originated' | 'snoop';
@@ -55,7 +57,7 @@ export interface Channel {
   /** The application an inbound call was delivered to (kept after StasisEnd for CallState). */
   homeApp: string | null;
   /** Originate timeout and answer timers while ringing, so answering can cancel the timeout. */
-  ringTimer: NodeJS.Timeout | null;
+  ringTimer: Timer | null;
 }
 
 export interface ChannelSnapshot {
