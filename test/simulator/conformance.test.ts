@@ -5,6 +5,11 @@
  * sequence of event types with the same fields and field types (ids and timestamps aside), and every REST call must
  * get the recorded status and body shape.
  *
+ * The simulator runs on a ManualClock that the replay moves itself: timers and steps then happen at exact virtual
+ * moments whatever the machine load (on wall-clock timers, a busy machine let the simulated dialplan or the DTMF
+ * timers overtake the replay's steps), and nothing waits in real time, so the replay takes well under a second of
+ * simulated waiting. Before every step the simulator settles (deferred work done, every event it sent read here).
+ *
  * ChannelVarset events are left out of the sequences: Asterisk raises dozens (RTP statistics, BRIDGEPEER updates) and
  * the simulator a representative subset; variables the application sets itself are checked separately.
  */
@@ -12,13 +17,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import WebSocket from 'ws';
+import { ManualClock } from '../../src/telephony/simulator/clock.js';
 import { phoneHold } from '../../src/telephony/simulator/phones.js';
 import type { EndpointBehaviour } from '../../src/telephony/simulator/types.js';
-import { delay, rest, simulator } from './helpers.js';
+import { advanceSettled, rest, settle, simulator } from './helpers.js';
 import type { Event } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'ari-captures');
+/** clock ms per recorded (simulated) ms: keeps the simulator's timeScale conversions in the replay */
 const SCALE = 0.25;
+/** How far (recorded ms) a REST step may wait past its moment for the events that preceded it in the recording. */
+const EVENT_GRACE_MS = 6000;
 /** Values that carry meaning and must match exactly (everything else is compared by type only). */
 const EXACT = new Set(['dialstatus', 'cause', 'tech_cause', 'soft', 'digit', 'duration_ms', 'state', 'variable', 'musicclass', 'message', 'error']);
 /** A playback's state in the 201 is "queued" or "playing" depending on thread timing, so REST bodies compare states by type. */
@@ -156,8 +165,12 @@ async function replay(name: string): Promise<Outcome> {
   if (!script) throw new Error(`no phone script for ${name}`);
   const timeline = readJsonl<TimelineEntry>(`${name}.timeline.jsonl`);
   const recordedEvents = readJsonl<Event>(`${name}.events.jsonl`);
-  const sim = await simulator({ timeScale: SCALE, dialplanApps: ['cc-app'], endpoints: script.endpoints });
+  const clock = new ManualClock();
+  const start = clock.now();
+  const sim = await simulator({ timeScale: SCALE, clock, dialplanApps: ['cc-app'], endpoints: script.endpoints });
   const received: Event[] = [];
+  const readCount = (): number => received.length;
+  const clockAt = (recordedMs: number): number => start + recordedMs * SCALE;
   let socket: WebSocket | null = null;
   let inboundId: string | null = null;
   const recordedInbound = (recordedEvents.find((e) => e.type === 'StasisStart' && (e.args as string[])[0] === 'inbound')?.channel as { id?: string } | undefined)?.id;
@@ -196,9 +209,11 @@ async function replay(name: string): Promise<Outcome> {
         at: entry.t_ms,
         seq,
         run: async () => {
-          // Like the recorded application, act only once the events that came before have arrived.
+          // Like the recorded application, act only once the events that came before have arrived: if the simulator
+          // raises them a little later than Asterisk did, let its time run on (within a grace) until they have.
           const wanted = countBefore(seq);
-          for (let waited = 0; received.filter((e) => e.type !== 'ChannelVarset').length < wanted && waited < 1500; waited += 5) await delay(5);
+          const arrived = (): boolean => received.filter((e) => e.type !== 'ChannelVarset').length >= wanted;
+          await advanceSettled(sim, clock, clock.now() + EVENT_GRACE_MS * SCALE, readCount, arrived);
           results.set(seq, await rest(sim.url, method, toSim(path.replace(/^\/ari/, ''))));
         },
       });
@@ -221,13 +236,13 @@ async function replay(name: string): Promise<Outcome> {
     });
   }
   steps.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  const started = Date.now();
   for (const step of steps) {
-    const due = started + step.at * SCALE;
-    if (due > Date.now()) await delay(due - Date.now());
+    await advanceSettled(sim, clock, clockAt(step.at), readCount);
     await step.run();
   }
-  await delay(200);
+  // Whatever the simulator still raises shortly after the last step (the replay used to linger 200 ms at this scale).
+  await advanceSettled(sim, clock, clock.now() + 800 * SCALE, readCount);
+  await settle(sim, readCount);
   (socket as WebSocket | null)?.close();
   await sim.close();
 

@@ -1,5 +1,6 @@
 /** Test helpers: a plain WebSocket application and a REST caller for the simulator. */
 import WebSocket from 'ws';
+import type { ManualClock } from '../../src/telephony/simulator/clock.js';
 import { startSimulatorInternal } from '../../src/telephony/simulator/server.js';
 import type { SimulatorInternals } from '../../src/telephony/simulator/server.js';
 import type { SimulatorOptions } from '../../src/telephony/simulator/types.js';
@@ -85,3 +86,40 @@ export function channelOf(event: Event): string | undefined {
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * For a simulator on a ManualClock: resolves once it has finished reacting at the current clock time, that is no
+ * deferred work is left and the test's sockets have read every event it sent (`received` counts them). Nothing else
+ * can change meanwhile (the clock stands still and the caller has no request in flight), so this is exact, not a
+ * guess; the real-time limit only turns a simulator bug (an event that never arrives) into an error instead of a hang.
+ */
+export async function settle(sim: SimulatorInternals, received: () => number, limitMs = 30_000): Promise<void> {
+  const giveUp = Date.now() + limitMs;
+  while (sim.pbx.scheduler.deferredWork() > 0 || received() < sim.pbx.apps.sent()) {
+    if (Date.now() > giveUp) {
+      throw new Error(`simulator did not settle: ${sim.pbx.scheduler.deferredWork()} deferred, ${received()} of ${sim.pbx.apps.sent()} events read`);
+    }
+    await nextTurn();
+  }
+}
+
+/**
+ * Moves a ManualClock forward to `time`, one timer at a time, letting the simulator settle after each, as it would
+ * between real timers. `until` stops early (returns true) once it holds; returns whether it held at the end.
+ */
+export async function advanceSettled(
+  sim: SimulatorInternals,
+  clock: ManualClock,
+  time: number,
+  received: () => number,
+  until: () => boolean = () => false,
+): Promise<boolean> {
+  await settle(sim, received);
+  while (!until() && clock.runNext(time)) await settle(sim, received);
+  if (until()) return true;
+  clock.advanceTo(time);
+  await settle(sim, received);
+  return until();
+}
