@@ -30,7 +30,7 @@ export const FIELDS = [
 const Field = Type.String({ pattern: '^(matched|match|callerIdKind|dialled|language|customer\\.(tier|language|doNotCall|lifetimeValue|segment)|vars\\.[a-z][a-z0-9_]{0,39}|tags)$' });
 const Scalar = Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]);
 
-const Comparison = Type.Object(
+export const Comparison = Type.Object(
   {
     field: Field,
     equals: Type.Optional(Scalar),
@@ -72,8 +72,8 @@ export const MenuStep = Type.Object(
     ...base,
     type: Type.Literal('menu'),
     prompts: Prompts,
-    /** key → step */
-    options: Type.Record(Key, StepId, { minProperties: 1 }),
+    /** key → step. additionalProperties: false, or a key outside 0-9 * # would pass unchecked (a Record's key pattern is only a patternProperties). */
+    options: Type.Record(Key, StepId, { minProperties: 1, additionalProperties: false }),
     timeout: Type.Optional(Seconds),
     retries: Type.Optional(Retries),
     noInputPrompts: Type.Optional(Prompts),
@@ -129,7 +129,16 @@ export const BranchStep = Type.Object(
 );
 
 const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
-const Day = Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => Type.Literal(day)));
+// Spelt out: a literal mapped from string[] has the static type never, which rejected every typed `days` list.
+const Day = Type.Union([
+  Type.Literal('mon'),
+  Type.Literal('tue'),
+  Type.Literal('wed'),
+  Type.Literal('thu'),
+  Type.Literal('fri'),
+  Type.Literal('sat'),
+  Type.Literal('sun'),
+]);
 
 export const HoursStep = Type.Object(
   {
@@ -214,7 +223,8 @@ export const Flow = Type.Object(
     /** Language prompts are played in until a `set` step changes it. */
     language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })),
     start: StepId,
-    steps: Type.Record(StepId, Step, { minProperties: 1 }),
+    /** additionalProperties: false, or a step named outside the StepId pattern would pass unchecked. */
+    steps: Type.Record(StepId, Step, { minProperties: 1, additionalProperties: false }),
   },
   { additionalProperties: false },
 );
