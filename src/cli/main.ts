@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { ImportFileError } from '../import/import-customers.js';
+import { checkCommand } from './check-command.js';
 import { importCommand, migrateCommand, seedCommand, serveCommand } from './commands.js';
 import { CliInputError, demoCommand, simulatorCommand } from './telephony-commands.js';
 
@@ -105,5 +106,16 @@ program
   .description('import customers from a CSV file (upsert by external_id; bad rows reported and skipped)')
   .argument('<file>', 'CSV with a header: external_id,name,company,tier,segment,lifetime_value,preferred_language,do_not_call,birthday,notes,phones')
   .action(run(async (file: string) => importCommand(loadConfig(), file)));
+
+program
+  .command('check')
+  .description('validate the IVR flows (and routing rules); prints file: path: reason per problem, exit 1 on any error')
+  .option('--flows <dir>', 'IVR flow directory', 'ivr-flows')
+  .option('--rules <dir>', 'routing rules directory', 'routing-rules')
+  .action(
+    run(async (options: { flows: string; rules: string }) => {
+      process.exitCode = await checkCommand(options);
+    }),
+  );
 
 await program.parseAsync(process.argv);
