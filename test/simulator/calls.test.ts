@@ -1,10 +1,20 @@
+/**
+ * Calls end to end over ARI. The first two tests look at the simulator between its timers (what is playing, who hears
+ * what), so they run on a ManualClock and move time themselves; the last one keeps the real clock.
+ */
 import t from 'tap';
-import { App, delay, rest, simulator } from './helpers.js';
+import { ManualClock } from '../../src/telephony/simulator/clock.js';
+import { App, rest, runUntil, settle, simulator } from './helpers.js';
+import type { Event } from './helpers.js';
+
+const idOf = (e: Event): string | undefined => (e.channel as { id?: string } | undefined)?.id;
 
 t.test('inbound call: StasisStart, answer, play, DTMF, caller hangs up', async (t) => {
-  const sim = await simulator({ timeScale: 0.05 });
+  const clock = new ManualClock();
+  const sim = await simulator({ timeScale: 0.05, clock });
   t.teardown(() => sim.close());
   const app = await App.connect(sim.url, 'ringside');
+  const received = (): number => app.events.length;
   const placed = await sim.control.placeCall({ from: '+14155550123', fromName: 'Test Customer', to: '800' });
   t.equal(placed.app, 'ringside');
   const start = await app.wait('StasisStart');
@@ -21,10 +31,16 @@ t.test('inbound call: StasisStart, answer, play, DTMF, caller hangs up', async (
   t.match(played.body, { id: 'pb1', media_uri: 'sound:hello-world', target_uri: `channel:${placed.channelId}`, state: 'queued' });
   await app.wait('PlaybackStarted');
   t.equal(sim.control.callState(placed.channelId)?.playing, 'sound:hello-world');
+  await runUntil(sim, clock, received, () => app.events.some((e) => e.type === 'PlaybackFinished'));
   const finished = await app.wait('PlaybackFinished');
   t.match(finished.playback, { state: 'done' });
 
-  await sim.control.pressKeys(placed.channelId, '1#', 100);
+  let pressed = false;
+  const pressing = sim.control.pressKeys(placed.channelId, '1#', 100).then(() => {
+    pressed = true;
+  });
+  await runUntil(sim, clock, received, () => pressed);
+  await pressing;
   const dtmf = app.events.filter((e) => e.type === 'ChannelDtmfReceived');
   t.same(dtmf.map((e) => [e.digit, e.duration_ms]), [['1', 280], ['#', 280]]);
 
@@ -32,7 +48,7 @@ t.test('inbound call: StasisStart, answer, play, DTMF, caller hangs up', async (
   const request = await app.wait('ChannelHangupRequest');
   t.notOk('cause' in request, 'a phone hang-up carries no cause');
   await app.wait('StasisEnd');
-  await delay(20);
+  await settle(sim, received);
   t.same(app.ofChannel(placed.channelId).filter((type) => type !== 'ChannelVarset'), [
     'StasisStart',
     'ChannelStateChange',
@@ -48,9 +64,11 @@ t.test('inbound call: StasisStart, answer, play, DTMF, caller hangs up', async (
 });
 
 t.test('originate to agent, bridge, agent hangs up; caller stays until the app hangs up', async (t) => {
-  const sim = await simulator({ timeScale: 0.05, endpoints: { 'PJSIP/1001': { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 2000 } } });
+  const clock = new ManualClock();
+  const sim = await simulator({ timeScale: 0.05, clock, endpoints: { 'PJSIP/1001': { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 2000 } } });
   t.teardown(() => sim.close());
   const app = await App.connect(sim.url, 'ringside');
+  const received = (): number => app.events.length;
   const { channelId } = await sim.control.placeCall({ from: '+1415', fromName: 'Test', to: '800' });
   await app.wait('StasisStart');
   await rest(sim.url, 'POST', `/channels/${channelId}/answer`);
@@ -59,13 +77,14 @@ t.test('originate to agent, bridge, agent hangs up; caller stays until the app h
   t.equal((await rest(sim.url, 'POST', `/bridges/b1/addChannel?channel=${channelId}`)).status, 204);
   const originated = await rest(sim.url, 'POST', `/channels?endpoint=PJSIP%2F1001&app=ringside&appArgs=agent,${channelId}&callerId=%22Test%22%20%3C%2B1415%3E&channelId=agent-1`);
   t.match(originated, { status: 200, body: { id: 'agent-1', state: 'Down', caller: { name: 'Test', number: '+1415' } } });
-  const agentStart = await app.wait('StasisStart', (e) => (e.channel as { id: string }).id === 'agent-1');
+  await runUntil(sim, clock, received, () => app.events.some((e) => e.type === 'StasisStart' && idOf(e) === 'agent-1'));
+  const agentStart = await app.wait('StasisStart', (e) => idOf(e) === 'agent-1');
   t.same(agentStart.args, ['agent', channelId]);
   await rest(sim.url, 'POST', '/bridges/b1/addChannel?channel=agent-1');
   await app.wait('ChannelConnectedLine');
   t.equal(sim.control.callState(channelId)?.bridgeId, 'b1');
   t.equal(sim.control.callState(channelId)?.silentSince, null);
-  await app.wait('ChannelDestroyed', (e) => (e.channel as { id: string }).id === 'agent-1');
+  await runUntil(sim, clock, received, () => app.events.some((e) => e.type === 'ChannelDestroyed' && idOf(e) === 'agent-1'));
   t.same(app.ofChannel('agent-1').filter((type) => type !== 'ChannelVarset'), [
     'Dial',
     'ChannelStateChange',

@@ -91,12 +91,15 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * For a simulator on a ManualClock: resolves once it has finished reacting at the current clock time, that is no
- * deferred work is left and the test's sockets have read every event it sent (`received` counts them). Nothing else
- * can change meanwhile (the clock stands still and the caller has no request in flight), so this is exact, not a
- * guess; the real-time limit only turns a simulator bug (an event that never arrives) into an error instead of a hang.
+ * promise continuation or deferred work is left and the test's sockets have read every event it sent (`received`
+ * counts them). Nothing else can change meanwhile (the clock stands still and the caller has no request in flight),
+ * so this is exact, not a guess; the real-time limit only turns a simulator bug (an event that never arrives) into an
+ * error instead of a hang.
  */
 export async function settle(sim: SimulatorInternals, received: () => number, limitMs = 30_000): Promise<void> {
   const giveUp = Date.now() + limitMs;
+  // One full turn of the event loop first: promise chains of any depth (a scenario step awaiting placeCall) finish.
+  await nextTurn();
   while (sim.pbx.scheduler.deferredWork() > 0 || received() < sim.pbx.apps.sent()) {
     if (Date.now() > giveUp) {
       throw new Error(`simulator did not settle: ${sim.pbx.scheduler.deferredWork()} deferred, ${received()} of ${sim.pbx.apps.sent()} events read`);
@@ -122,4 +125,13 @@ export async function advanceSettled(
   clock.advanceTo(time);
   await settle(sim, received);
   return until();
+}
+
+/**
+ * On a ManualClock: runs the simulator's timers one at a time, settling after each, until `done()` holds. Throws if
+ * no timer is left (or the next is beyond `limitMs` of clock time) before that: the awaited thing will never happen.
+ */
+export async function runUntil(sim: SimulatorInternals, clock: ManualClock, received: () => number, done: () => boolean, limitMs = 3_600_000): Promise<void> {
+  if (await advanceSettled(sim, clock, clock.now() + limitMs, received, done)) return;
+  throw new Error('the simulator ran out of timers before the awaited condition held');
 }
