@@ -16,11 +16,11 @@ export function testDatabaseUrl(): string {
 }
 
 /** A fresh, migrated database of this test's own, dropped at teardown. */
-export async function createTestDatabase(t: Test, { migrated = true } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(t: Test, { migrated = true, poolSize = 4 } = {}): Promise<TestDatabase> {
   const url = testDatabaseUrl();
   await ensureDatabase(url);
   if (migrated) await migrate(url);
-  const pool = createPool(url, 4);
+  const pool = createPool(url, poolSize);
   t.teardown(async () => {
     await pool.end();
     await dropDatabase(url);

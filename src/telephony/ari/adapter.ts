@@ -15,6 +15,9 @@ import { connectAriClient, terminateSocket, type AriClientView } from './ari-cli
 import { toTelephonyError } from './errors.js';
 import { AriEventMapper, type AriEventJson } from './event-mapper.js';
 
+/** Pings left unanswered before the WebSocket is deemed dead. */
+const MAX_MISSED_PONGS = 3;
+
 export interface AriOptions {
   url: string;
   user: string;
@@ -45,7 +48,9 @@ export class AriTelephony implements Telephony {
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
-  private lastPong = 0;
+  /** Pings sent since the last pong; the connection is cut after MAX_MISSED_PONGS. */
+  private missedPongs = 0;
+  private lastCheck = 0;
   private readonly mapper = new AriEventMapper();
   private readonly prompts = new Map<string, PromptWaiter>();
   private readonly eventListeners: Array<(event: CallEvent) => void> = [];
@@ -73,6 +78,7 @@ export class AriTelephony implements Telephony {
     this.stopped = false;
     await this.connectOnce(this.options.reconnectInitialMs ?? 500);
     const interval = this.options.pingIntervalMs ?? 10_000;
+    this.lastCheck = Date.now();
     this.pingTimer = setInterval(() => this.checkLiveness(interval), interval);
     this.pingTimer.unref();
   }
@@ -116,10 +122,10 @@ export class AriTelephony implements Telephony {
   private attach(client: AriClientView): void {
     this.client = client;
     client.on('*', (event) => this.dispatch(event as AriEventJson));
-    client.on('pong', () => (this.lastPong = Date.now()));
+    client.on('pong', () => (this.missedPongs = 0));
     client.on('WebSocketConnected', () => {
       this.connected = true;
-      this.lastPong = Date.now();
+      this.missedPongs = 0;
       const reconnected = this.everConnected;
       this.everConnected = true;
       this.log.info({ reconnected }, 'ARI connected');
@@ -155,13 +161,19 @@ export class AriTelephony implements Telephony {
   }
 
   private checkLiveness(intervalMs: number): void {
+    const now = Date.now();
+    // When this timer itself runs late, our own event loop was busy: a pong may be waiting unread, so judge nothing.
+    const ranLate = now - this.lastCheck > intervalMs * 1.5;
+    this.lastCheck = now;
     if (!this.client || !this.connected) return;
-    if (Date.now() - this.lastPong > intervalMs * 3) {
-      this.log.warn('ARI WebSocket silent; cutting it to reconnect');
+    if (!ranLate && this.missedPongs >= MAX_MISSED_PONGS) {
+      this.log.warn({ missedPongs: this.missedPongs }, 'ARI WebSocket silent; cutting it to reconnect');
       this.connected = false;
+      this.missedPongs = 0;
       terminateSocket(this.client);
       return;
     }
+    if (!ranLate) this.missedPongs++;
     this.client.ping();
   }
 
@@ -193,8 +205,9 @@ export class AriTelephony implements Telephony {
     }
   }
 
+  /** REST works while the WebSocket reconnects: only a client that never loaded (or was dropped) refuses commands. */
   private api(): AriClientView {
-    if (!this.client || !this.connected) throw new TelephonyError('unavailable', 'not connected to Asterisk');
+    if (!this.client) throw new TelephonyError('unavailable', 'not connected to Asterisk');
     return this.client;
   }
 
