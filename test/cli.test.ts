@@ -19,6 +19,15 @@ t.test('serve needs the ARI password', async (t) => {
   t.equal(result.stderr.trim(), 'ringside: Configuration error: ARI_PASSWORD must be set: the password of the ARI user in ari.conf');
 });
 
+t.test('serve refuses to start on invalid IVR flows, saying why', async (t) => {
+  const dir = t.testdir({ 'bad.yaml': 'name: bad\ndefault: true\nstart: nowhere\nsteps:\n  hello: { type: hangup }\n' });
+  const url = testDatabaseUrl();
+  t.teardown(() => dropDatabase(url));
+  const result = await runCli(['serve'], { ARI_PASSWORD: 'x', IVR_FLOWS_DIR: dir, DATABASE_URL: url });
+  t.equal(result.code, 1);
+  t.match(result.stderr, /^ringside: invalid IVR flows:\n.*bad\.yaml: start: .*nowhere/m);
+});
+
 t.test('wrong arguments are explained', async (t) => {
   const seed = await runCli(['seed', '--customers', 'lots'], {});
   t.equal(seed.code, 1);

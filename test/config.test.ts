@@ -10,7 +10,8 @@ t.test('defaults give a working local configuration', async (t) => {
   t.equal(config.defaultRegion, 'US');
   t.same(config.apiKeys, []);
   t.match(config.nodeId, /^[A-Za-z0-9_-]+$/);
-  t.same(config.ari, { url: 'http://127.0.0.1:8088', user: 'ringside', password: '', app: 'ringside', fallbackContext: 'ringside-down' });
+  t.same(config.ari, { url: 'http://127.0.0.1:8088', user: 'ringside', password: '', app: 'ringside', fallbackContext: 'ringside-down', transferContext: 'ringside-transfer' });
+  t.match(config.ivrFlowsDir, /ivr-flows$/);
 });
 
 t.test('values are converted and trimmed; empty means unset', async (t) => {

@@ -31,7 +31,7 @@ function ratePerMinute(value: string): number {
 function fail(error: unknown): never {
   if (error instanceof ConfigError || error instanceof ImportFileError || error instanceof CliInputError) {
     console.error(`ringside: ${error.message}`);
-  } else if (error instanceof Error && error.name === 'SimulatorError') {
+  } else if (error instanceof Error && (error.name === 'SimulatorError' || error.name === 'FlowValidationError')) {
     console.error(`ringside: ${error.message}`);
   } else if (error instanceof Error && /EADDRINUSE/.test(error.message)) {
     console.error(`ringside: ${error.message}: the port is taken; choose another with --port / --simulator-port`);

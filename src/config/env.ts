@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
@@ -35,6 +36,12 @@ const EnvSchema = Type.Object({
   ARI_USER: Type.String({ default: 'ringside', minLength: 1, maxLength: 64, expect: 'the ARI user name from ari.conf' }),
   ARI_PASSWORD: Type.String({ default: '', expect: 'the password of the ARI user in ari.conf' }),
   ARI_APP: Type.String({ default: 'ringside', pattern: '^[A-Za-z0-9_-]{1,64}$', expect: 'a Stasis application name: letters, digits, _ and - (one per node)' }),
+  ARI_TRANSFER_CONTEXT: Type.String({
+    default: 'ringside-transfer',
+    pattern: '^[A-Za-z0-9_-]{1,80}$',
+    expect: 'a dialplan context name (dials the external numbers IVR flows transfer to)',
+  }),
+  IVR_FLOWS_DIR: Type.String({ default: 'ivr-flows', minLength: 1, maxLength: 500, expect: 'the folder of IVR flow files' }),
   ARI_FALLBACK_CONTEXT: Type.String({
     default: 'ringside-down',
     pattern: '^[A-Za-z0-9_-]{1,80}$',
@@ -55,7 +62,8 @@ export interface Config {
   apiKeys: string[];
   nodeId: string;
   shutdownTimeoutMs: number;
-  ari: { url: string; user: string; password: string; app: string; fallbackContext: string };
+  ari: { url: string; user: string; password: string; app: string; fallbackContext: string; transferContext: string };
+  ivrFlowsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -115,7 +123,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     apiKeys,
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT },
+    ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT, transferContext: env.ARI_TRANSFER_CONTEXT },
+    ivrFlowsDir: path.isAbsolute(env.IVR_FLOWS_DIR) ? env.IVR_FLOWS_DIR : path.resolve(process.cwd(), env.IVR_FLOWS_DIR),
   };
 }
 

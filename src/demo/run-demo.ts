@@ -20,6 +20,7 @@ export interface DemoOptions {
 const DEMO_ARI_USER = 'ringside';
 const DEMO_ARI_PASSWORD = 'ringside-demo-ari';
 const IVR_LINE = '800';
+const SUPPORT_LINE = '801';
 
 function agentPhones(): Record<string, EndpointBehaviour> {
   const phones: Record<string, EndpointBehaviour> = {};
@@ -51,7 +52,7 @@ function printWelcome(server: RunningServer, simulator: RunningSimulator, option
     'Ringside demo is running.',
     `  Ringside:        ${server.url}  (health: /ready, API docs: /docs)`,
     `  PBX simulator:   ${simulator.url}  (ARI at /ari; control API at /simulator, see src/telephony/simulator/README.md)`,
-    `  Synthetic calls: ${options.callsPerMinute} per minute to the IVR line ${IVR_LINE}; follow them in the log by callId`,
+    `  Synthetic calls: ${options.callsPerMinute} per minute to the main line ${IVR_LINE} (ivr-flows/main-line.yaml) and the support line ${SUPPORT_LINE}; follow each in the log by callId`,
     '  Demo logins (password for all: ' + DEMO_PASSWORD + '):',
     ...demoUsers().map((user) => `    ${user.username.padEnd(11)} ${user.role.padEnd(10)} ${user.displayName}${user.defaultEndpoint ? `  phone ${user.defaultEndpoint}` : ''}`),
     'Press Ctrl+C to stop.',
@@ -81,6 +82,7 @@ export async function runDemo(baseConfig: Config, options: DemoOptions): Promise
   const callers = new SyntheticCallers(simulator.control, db, logger.child({ component: 'demo-callers' }), {
     callsPerMinute: options.callsPerMinute,
     dialledNumber: IVR_LINE,
+    supportNumber: SUPPORT_LINE,
   });
   await callers.start();
   printWelcome(server, simulator, options);

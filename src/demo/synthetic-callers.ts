@@ -8,6 +8,7 @@ export interface SyntheticCallerOptions {
   callsPerMinute: number;
   /** The number customers dial (the IVR line). */
   dialledNumber: string;
+  supportNumber: string;
   seed?: number;
 }
 
@@ -22,6 +23,7 @@ const UNKNOWN_NUMBER_BASE = 50_000_000;
 export class SyntheticCallers {
   private timer: NodeJS.Timeout | undefined;
   private known: string[] = [];
+  private accounts: string[] = [];
   private placed = 0;
   private readonly random: SeededRandom;
 
@@ -41,6 +43,8 @@ export class SyntheticCallers {
       const fallback = await this.db.query<{ e164: string }>('SELECT e164 FROM customer_phones LIMIT 500');
       this.known = fallback.rows.map((row) => row.e164);
     }
+    const sample = await this.db.query<{ external_id: string }>("SELECT external_id FROM customers TABLESAMPLE SYSTEM (5) WHERE external_id ~ '^[0-9]{6,10}$' LIMIT 200");
+    this.accounts = sample.rows.map((row) => row.external_id);
     const intervalMs = Math.max(200, Math.round(60_000 / this.options.callsPerMinute));
     this.timer = setInterval(() => void this.placeOne(), intervalMs);
     void this.placeOne();
@@ -57,19 +61,31 @@ export class SyntheticCallers {
     return { from: 'anonymous', kind: 'withheld' };
   }
 
+  /**
+   * What the caller does on the main line (ivr-flows/main-line.yaml): choose a
+   * language during the welcome, then sales / support / billing, or type an
+   * account number; then wait in the queue until they give up. Some hang up
+   * early, some never press anything.
+   */
   private script(): CallerAction[] {
-    if (this.random.chance(0.1)) return [{ at: 1 + this.random.next(), hangup: true }];
-    return [
-      { at: 2.5 + this.random.next() * 2, press: String(this.random.int(1, 3)) },
-      { at: 15 + this.random.next() * 20, hangup: true },
-    ];
+    const random = this.random;
+    const hangup: CallerAction = { at: 20 + random.next() * 40, hangup: true };
+    if (random.chance(0.08)) return [{ at: 1 + random.next() * 3, hangup: true }];
+    if (random.chance(0.07)) return [hangup];
+    const language: CallerAction = { at: 1.5 + random.next(), press: random.chance(0.4) ? '2' : '1' };
+    if (random.chance(0.2) && this.accounts.length > 0) {
+      return [language, { at: 6, press: '4' }, { at: 9, press: `${random.pick(this.accounts)}#` }, hangup];
+    }
+    return [language, { at: 6 + random.next() * 2, press: String(random.int(1, 3)) }, hangup];
   }
 
   private async placeOne(): Promise<void> {
     const { from, kind } = this.callerNumber();
     this.placed++;
     try {
-      const call = await this.simulator.placeCall({ from, to: this.options.dialledNumber, script: this.script() });
+      // Most call the main line; some the support line, which keeps office hours (after hours: voicemail).
+      const to = this.random.chance(0.15) ? this.options.supportNumber : this.options.dialledNumber;
+      const call = await this.simulator.placeCall({ from, to, script: this.script() });
       this.log.info({ callId: call.channelId, caller: kind }, 'demo caller dialled in');
     } catch (error) {
       this.log.warn({ err: error }, 'demo caller could not dial');

@@ -2,6 +2,9 @@ import { countryProfiles, personName, pickCountry, type CountryProfile } from '.
 import { planNumber } from './phone-numbers.js';
 import { SeededRandom } from './random.js';
 
+/** Seeded account numbers are 8 digits from 10000001 on. */
+export const ACCOUNT_NUMBER_BASE = 10_000_000;
+
 export const TABLE_STREAMS = { customer: 1, phones: 2, contacts: 3, tickets: 4, orders: 5, interactions: 6 } as const;
 
 const TIER_ROLLS: Array<[string, number, number]> = [
@@ -96,7 +99,8 @@ export class CustomerModel {
       id,
       index,
       country,
-      externalId: `CRM-${String(id).padStart(8, '0')}`,
+      // An account number customers can type on the keypad (the IVR identifies callers by it).
+      externalId: String(ACCOUNT_NUMBER_BASE + id),
       name: personName(country, random),
       company: companyIndex === null ? null : country.companies[companyIndex % country.companies.length]!,
       companyIndex,
