@@ -1,7 +1,9 @@
 import type { Logger } from '../logging/logger.js';
 import { CallEndedError, CallSession, type ArrivedCall } from './call-session.js';
 import type { CallStore } from './call-store.js';
-import type { CallEvent, Telephony } from './telephony.js';
+import { TelephonyError, type CallEvent, type Telephony } from './telephony.js';
+
+const isGone = (error: unknown): boolean => error instanceof TelephonyError && error.code === 'not_found';
 
 /** What runs for each call: the IVR and everything after it. */
 export interface CallFlow {
@@ -138,12 +140,21 @@ export class CallRegistry {
       await telephony.continueInDialplan(session.channelId, { context: this.options.fallback.context, extension: session.call.dialledNumber || 's', priority: 1 });
       session.log.info({ context: this.options.fallback.context }, 'call sent to the fallback');
     } catch (error) {
+      if (isGone(error)) {
+        session.log.info('the call was already gone');
+        this.finish(session, 'hung-up');
+        return;
+      }
       session.log.error({ err: error }, 'fallback failed; hanging up');
-      await telephony.hangup(session.channelId, 'congestion').catch(() => undefined);
+      await telephony.hangup(session.channelId, 'congestion').catch((hangupError: unknown) => {
+        // Nothing will ever report the end of a channel that no longer exists: close it here.
+        if (isGone(hangupError)) this.finish(session, 'hung-up');
+      });
     }
   }
 
   private finish(session: CallSession, how: 'hung-up' | 'left-application'): void {
+    if (this.sessions.get(session.channelId) !== session) return;
     session.close();
     try {
       this.options.flow.onCallEnded?.(session, how);

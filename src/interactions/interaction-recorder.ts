@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/queryable.js';
 import type { Logger } from '../logging/logger.js';
 
+const WRITE_ATTEMPTS = 5;
+
 export type InteractionOutcome = 'answered' | 'abandoned' | 'voicemail' | 'callback' | 'transferred' | 'failed' | 'completed';
 
 /** One entry of the IVR path: a step entered, with the caller's input and what came of it. */
@@ -38,10 +40,24 @@ export class InteractionRecorder {
     private readonly logger: Logger,
   ) {}
 
+  /** A busy pool or a brief connection loss is worth a few tries before a step goes unrecorded. */
+  private async write(sql: string, params: unknown[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.query(sql, params);
+        return;
+      } catch (error) {
+        const transient = error instanceof Error && /timeout|ECONNREFUSED|ECONNRESET|Connection terminated/i.test(error.message);
+        if (!transient || attempt >= WRITE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  }
+
   private enqueue(callId: string, what: string, sql: string, params: unknown[]): Promise<void> {
     const previous = this.chains.get(callId) ?? Promise.resolve();
     const next = previous
-      .then(() => this.db.query(sql, params))
+      .then(() => this.write(sql, params))
       .then(
         () => undefined,
         (error: unknown) => this.logger.error({ err: error, callId }, `could not record ${what} on the interaction`),

@@ -20,7 +20,7 @@ export interface TelephonyRig {
 export async function startTelephonyRig(t: Test, options: SimulatorOptions = {}, app = 'ringside'): Promise<TelephonyRig> {
   const simulator = await startSimulator({ port: 0, users: { [ARI_USER]: ARI_PASSWORD }, dialplanApps: [app], timeScale: 0.05, ...options });
   const { logger, lines } = capturedLogger([ARI_PASSWORD], 'debug');
-  const telephony = new AriTelephony({ url: simulator.url, user: ARI_USER, password: ARI_PASSWORD, app, logger, pingIntervalMs: 1000, reconnectInitialMs: 50, reconnectMaxMs: 500 });
+  const telephony = new AriTelephony({ url: simulator.url, user: ARI_USER, password: ARI_PASSWORD, app, logger, pingIntervalMs: 5000, reconnectInitialMs: 50, reconnectMaxMs: 500 });
   const events: CallEvent[] = [];
   const waiters = new Set<{ match: (event: CallEvent) => boolean; resolve: (event: CallEvent) => void }>();
   telephony.onEvent((event) => {

@@ -51,7 +51,12 @@ t.test('1,000 concurrent calls through the IVR all complete, and memory returns 
         counts[msg] = (counts[msg] ?? 0) + 1;
       }
       t.comment(JSON.stringify({ closed: await closedCount(), tracked: rig.calls.trackedCount(), runs: rig.ivr.activeRuns(), sim: rig.simulator.control.stats(), counts }));
-      t.comment(rig.lines.filter((line) => line.includes('"level":50')).slice(0, 2).join('\n'));
+      t.comment(rig.lines.filter((line) => line.includes('"level":50') || line.includes('"level":40')).slice(0, 3).join('\n'));
+      const { rows: open } = await rig.db.pool.query<{ call_id: string }>('SELECT call_id FROM interactions WHERE ended_at IS NULL LIMIT 2');
+      for (const row of open) {
+        t.comment(rig.lines.filter((line) => line.includes(`"${row.call_id}"`)).join(' | '));
+        t.comment(JSON.stringify(rig.simulator.control.callState(row.call_id)));
+      }
     }
     await waitUntil(() => rig.calls.trackedCount() === 0 && rig.ivr.activeRuns() === 0, 10_000, 'every call to finish');
     t.equal(await closedCount(), expected, `${expected} interactions closed`);

@@ -15,6 +15,9 @@ import { connectAriClient, terminateSocket, type AriClientView } from './ari-cli
 import { toTelephonyError } from './errors.js';
 import { AriEventMapper, type AriEventJson } from './event-mapper.js';
 
+/** Longest wait for an ARI command's answer (they normally take milliseconds). */
+const COMMAND_TIMEOUT_MS = 10_000;
+
 /** Pings left unanswered before the WebSocket is deemed dead. */
 const MAX_MISSED_PONGS = 3;
 
@@ -211,11 +214,18 @@ export class AriTelephony implements Telephony {
     return this.client;
   }
 
+  /** Every command is bounded in time: a request Asterisk never answers must not hold a call forever. */
   private async call<T>(what: string, run: (client: AriClientView) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TelephonyError('unavailable', `${what}: no answer from Asterisk within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
+    });
     try {
-      return await run(this.api());
+      return await Promise.race([run(this.api()), timeout]);
     } catch (error) {
       throw toTelephonyError(error, what);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { connect } from 'ari-client';
 
 /**
@@ -41,7 +42,22 @@ export interface AriClientView {
   removeAllListeners(): void;
 }
 
+/**
+ * ari-client's HTTP layer (swagger-client 2 over shred) ignores the error of a
+ * request sent on a kept-alive socket the server has just closed, and its
+ * promise then never settles. Asterisk closes idle HTTP sessions after 15 s,
+ * so under load such races happen. ari-client takes no agent option; it uses
+ * Node's global agent, which keeps sockets alive since Node 19. Nothing else in
+ * Ringside uses the global agent (fetch, pg and ioredis have their own).
+ */
+const singleUseAgent = new http.Agent({ keepAlive: false });
+
+function avoidKeptAliveSockets(): void {
+  if (http.globalAgent !== singleUseAgent) http.globalAgent = singleUseAgent;
+}
+
 export async function connectAriClient(url: string, user: string, password: string): Promise<AriClientView> {
+  avoidKeptAliveSockets();
   const client = await connect(url, user, password);
   // ari-client's published types describe the operations differently per call style; our view is the promise style it implements.
   return client as unknown as AriClientView;
