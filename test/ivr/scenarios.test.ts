@@ -162,3 +162,25 @@ t.test('hours: closed → voicemail kept on the interaction; open → transfer t
   const row = await rig.closed(open.channelId);
   t.match(row.ivr_path, [{ step: 'hours', result: 'open' }, { step: 'open', result: 'to flow menu-test' }, { step: 'menu', result: 'chose 1' }]);
 });
+
+const playThenMenu: Flow = {
+  name: 'play-test',
+  default: true,
+  start: 'welcome',
+  steps: {
+    welcome: { type: 'play', prompts: ['sound:demo-congrats'], next: 'menu' },
+    menu: { type: 'menu', prompts: ['sound:demo-congrats'], options: { '3': 'out' }, timeout: 1, retries: 0, fallback: 'bye' },
+    out: { type: 'transfer', number: '+861065529988' },
+    bye: { type: 'hangup' },
+  },
+};
+
+t.test('play: a key during the prompt skips it and answers the next menu; transfer to an external number', async (t) => {
+  const rig = await startIvrRig(t, [playThenMenu]);
+  const call = await rig.simulator.control.placeCall({ from: '+8613800138000', to: '800', script: [{ at: 2, press: '3' }] });
+  await rig.next('left-application', call.channelId);
+  const row = await rig.closed(call.channelId);
+  t.match(row, { outcome: 'transferred', outcome_detail: 'external number' });
+  t.match(row.ivr_path, [{ step: 'welcome', result: 'interrupted by a key' }, { step: 'menu', input: '3', result: 'chose 3' }, { step: 'out', result: 'to an external number' }]);
+  t.same(rig.simulator.control.callState(call.channelId)?.heard.filter((media) => media === 'sound:demo-congrats').length, 1, 'the menu prompt was skipped: its choice was typed ahead');
+});
