@@ -34,14 +34,22 @@ export interface IvrCallFlowOptions {
  */
 export class IvrCallFlow implements CallFlow {
   private readonly runs = new Map<string, IvrRun>();
+  /** Each call's walk through its flow, settled or not: the interaction is closed after the last step is written. */
+  private readonly walks = new Map<string, Promise<void>>();
 
   constructor(private readonly options: IvrCallFlowOptions) {}
 
   activeRuns(): number {
-    return this.runs.size;
+    return this.runs.size + this.walks.size;
   }
 
-  async run(session: CallSession): Promise<void> {
+  run(session: CallSession): Promise<void> {
+    const walk = this.walk(session);
+    this.walks.set(session.channelId, walk.catch(() => undefined));
+    return walk;
+  }
+
+  private async walk(session: CallSession): Promise<void> {
     const { call } = session;
     const source = this.options.flows();
     const flow = source.flowFor(call.dialledNumber);
@@ -102,6 +110,13 @@ export class IvrCallFlow implements CallFlow {
   }
 
   onCallEnded(session: CallSession, how: 'hung-up' | 'left-application'): void {
+    const walk = this.walks.get(session.channelId) ?? Promise.resolve();
+    this.walks.delete(session.channelId);
+    // The session is closed, so the walk stops at its next wait; its last step's path entry then lands before the outcome.
+    void walk.then(() => this.close(session, how));
+  }
+
+  private close(session: CallSession, how: 'hung-up' | 'left-application'): void {
     const run = this.runs.get(session.channelId);
     this.runs.delete(session.channelId);
     const step = run?.currentStep ?? 'start';
