@@ -1,0 +1,174 @@
+import { illegalTransition, type AgentActionType, type AgentStateEvent, type AgentStatus } from '../agents/agent-state.js';
+import { RingsideError, conflict, notFound } from '../errors.js';
+import type { Redis } from '../redis/client.js';
+import { AcdKeys } from './keys.js';
+import { defineAcdScripts, runScript, type ScriptName } from './lua-scripts.js';
+import type { AgentProfile, Assignment, CallToQueue, QueueStrategy, RemovedCall, StoredAgent } from './types.js';
+
+/** Agent actions a caller may ask for directly; offers only happen through assignment. */
+type DirectAction = Exclude<AgentActionType, 'offer' | 'login'>;
+
+interface ScriptError {
+  error: string;
+  from?: AgentStatus;
+  action?: AgentActionType;
+}
+
+/**
+ * The ACD's live state in Redis: waiting calls, agent states, assignment. Every change that touches more than
+ * one key is one Lua script (src/acd/lua/), so any number of Ringside nodes can share it. Data model and
+ * rules: src/acd/README.md.
+ */
+export class AcdStore {
+  readonly keys: AcdKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    options: { tag?: string; now?: () => number } = {},
+  ) {
+    this.keys = new AcdKeys(options.tag, redis.options.keyPrefix ?? '');
+    this.now = options.now ?? Date.now;
+    defineAcdScripts(redis);
+  }
+
+  private readonly now: () => number;
+
+  async enqueueCall(call: CallToQueue): Promise<{ position: number }> {
+    const reply = await this.run('acdEnqueueCall', [this.keys.call(call.callId), this.keys.waiting(call.queue)], [
+      call.callId,
+      call.queue,
+      JSON.stringify(call.skills ?? {}),
+      call.priority ?? 0,
+      call.enqueuedAt ?? this.now(),
+    ]);
+    if ('error' in reply) throw conflict(`call ${call.callId} is already in the ACD`);
+    return reply as { position: number };
+  }
+
+  /** The caller hung up. Null if the ACD did not know the call (already assigned and answered, or never queued). */
+  async removeCall(callId: string): Promise<RemovedCall | null> {
+    const reply = await this.run('acdRemoveCall', [this.keys.call(callId)], [this.keys.base, callId, this.now()]);
+    return 'error' in reply ? null : (reply as RemovedCall);
+  }
+
+  /** An offer was missed: the call goes back to its exact place and its agent is paused 'missed'. */
+  async requeueAtFront(callId: string): Promise<{ queue: string; position: number; event?: AgentStateEvent }> {
+    const reply = await this.run('acdRequeueAtFront', [this.keys.call(callId)], [this.keys.base, callId, this.now()]);
+    if ('error' in reply) {
+      throw reply.error === 'not_found' ? notFound(`call ${callId}`) : conflict(`call ${callId} is not being offered`);
+    }
+    return reply as { queue: string; position: number; event?: AgentStateEvent };
+  }
+
+  async setQueueStrategy(queue: string, strategy: QueueStrategy): Promise<void> {
+    await this.redis.hset(this.keys.config(queue), 'strategy', strategy);
+  }
+
+  agentLogin(agent: AgentProfile): Promise<AgentStateEvent> {
+    return this.transition(agent.agentId, 'login', '', JSON.stringify(agent.skills), JSON.stringify(agent.queues));
+  }
+
+  agentPause(agentId: string, reason: string): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'pause', reason);
+  }
+
+  /** Back from a pause. */
+  agentAvailable(agentId: string): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'resume');
+  }
+
+  /** The agent's phone answered: the call leaves the ACD (the call flow owns it from here). */
+  agentAnswered(agentId: string): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'answer');
+  }
+
+  agentHungUp(agentId: string, wrapUpUntil: number): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'hang_up', String(wrapUpUntil));
+  }
+
+  agentEndWrapUp(agentId: string): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'end_wrap_up');
+  }
+
+  agentLogout(agentId: string): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'logout');
+  }
+
+  /** Any direct action by name (the state-machine tests drive every one through here). */
+  agentAction(agentId: string, action: DirectAction, arg = ''): Promise<AgentStateEvent> {
+    return this.transition(agentId, action, arg);
+  }
+
+  /** A call is waiting: offer it to the best available agent of its queue, atomically. */
+  assignForCall(callId: string): Promise<Assignment | null> {
+    return this.assign('acdAssignForCall', this.keys.call(callId), callId);
+  }
+
+  /** An agent is available: offer them the call that waited longest (virtual wait) among those they can take. */
+  assignForAgent(agentId: string): Promise<Assignment | null> {
+    return this.assign('acdAssignForAgent', this.keys.agent(agentId), agentId);
+  }
+
+  async getAgent(agentId: string): Promise<StoredAgent | null> {
+    const hash = await this.redis.hgetall(this.keys.agent(agentId));
+    if (!hash.state) return null;
+    const agent: StoredAgent = {
+      agentId,
+      status: hash.state as AgentStatus,
+      since: Number(hash.since),
+      logoutPending: hash.logoutPending === '1',
+      skills: JSON.parse(hash.skills ?? '{}') as StoredAgent['skills'],
+      queues: JSON.parse(hash.queues ?? '[]') as string[],
+      callsToday: Number(hash.callsToday ?? 0),
+    };
+    if (hash.reason !== undefined) agent.reason = hash.reason;
+    if (hash.callId !== undefined) agent.callId = hash.callId;
+    if (hash.until !== undefined) agent.until = Number(hash.until);
+    if (hash.idleSince !== undefined) agent.idleSince = Number(hash.idleSince);
+    return agent;
+  }
+
+  /** Waiting call ids of a queue, first in line first. */
+  waitingCalls(queue: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.waiting(queue), '0', '-1');
+  }
+
+  /** Available agent ids of a queue, longest idle first. */
+  availableAgents(queue: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.available(queue), '0', '-1');
+  }
+
+  private async transition(agentId: string, action: AgentActionType, arg = '', skills = '', queues = ''): Promise<AgentStateEvent> {
+    const reply = await this.run('acdAgentTransition', [this.keys.agent(agentId)], [
+      this.keys.base,
+      agentId,
+      action,
+      this.now(),
+      arg,
+      skills,
+      queues,
+    ]);
+    if ('error' in reply) throw this.toError(agentId, reply);
+    return reply as unknown as AgentStateEvent;
+  }
+
+  private async assign(script: ScriptName, key: string, id: string): Promise<Assignment | null> {
+    const raw = await runScript(this.redis, script, [key], [this.keys.base, id, this.now()]);
+    if (raw === null) return null;
+    const reply = JSON.parse(raw) as Assignment | ScriptError;
+    // The scripts check the agent is available before offering; an error here means the store is inconsistent.
+    if ('error' in reply) throw new RingsideError('acd_inconsistent', `assignment refused: ${reply.error}`, 500, { ...reply });
+    return reply;
+  }
+
+  private async run(script: ScriptName, keys: string[], args: (string | number)[]): Promise<Record<string, unknown> & Partial<ScriptError>> {
+    const raw = await runScript(this.redis, script, keys, args);
+    // cjson encodes an empty Lua table as {}; every script returns an object.
+    return JSON.parse(raw ?? '{}') as Record<string, unknown> & Partial<ScriptError>;
+  }
+
+  private toError(agentId: string, reply: Partial<ScriptError>): RingsideError {
+    if (reply.error === 'illegal_transition' && reply.from && reply.action) return illegalTransition(agentId, reply.from, reply.action);
+    return new RingsideError(reply.error ?? 'acd_error', `agent ${agentId}: ${reply.error ?? 'unknown error'}`, 400, { ...reply });
+  }
+}

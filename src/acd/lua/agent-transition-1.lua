@@ -1,0 +1,22 @@
+-- One agent action (login, pause, resume, answer, miss, caller_abandoned, hang_up, end_wrap_up, logout),
+-- refused atomically when the agent's current state does not allow it. Offers go through the assign scripts.
+--
+-- KEYS[1] agent hash ({tag}:agent:<id>)
+-- ARGV[1] base: key prefix + hash tag, for keys built inside (queues, the agent's call)
+-- ARGV[2] agent id
+-- ARGV[3] action
+-- ARGV[4] now (epoch ms)
+-- ARGV[5] argument: pause reason, or wrap-up end (epoch ms) for hang_up
+-- ARGV[6] login only: skills as JSON {"name": level}
+-- ARGV[7] login only: queues served as JSON ["name"]
+-- Returns the event as JSON, or {"error": ...}.
+
+-- @include "agent"
+
+local base, id, action, now, arg = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+if action == 'offer' then return cjson.encode({ error = 'unknown_action', action = action }) end
+if action == 'login' and (hget(KEYS[1], 'state') or 'logged_out') == 'logged_out' then
+  -- Skills and queues are refreshed at each login (before the agent joins the queues' available sets).
+  redis.call('HSET', KEYS[1], 'skills', ARGV[6], 'queues', ARGV[7])
+end
+return cjson.encode(transition(base, id, action, now, arg))

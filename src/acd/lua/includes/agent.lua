@@ -1,0 +1,124 @@
+-- Shared helpers, inlined into each script where it says `-- @include "agent"` (see src/acd/lua-scripts.ts).
+-- The transition rules here must agree with src/agents/agent-state.ts: test/acd/agent-state.test.ts runs
+-- every (state, action) pair through both.
+--
+-- Keys built here (agents, calls, queues) all start with `base`, which carries the store's hash tag, so in
+-- Redis Cluster they live in the same slot as the KEYS the script was given (BullMQ builds keys the same way).
+-- Every check happens before the first write: an error in the middle of a Lua script does not roll back.
+
+local TARGET = { login = 'available', pause = 'paused', resume = 'available', offer = 'offered', answer = 'on_call',
+  miss = 'paused', caller_abandoned = 'available', hang_up = 'wrap_up', end_wrap_up = 'available',
+  logout = 'logged_out' }
+local FROM = {
+  login = { logged_out = true }, pause = { available = true }, resume = { paused = true },
+  offer = { available = true }, answer = { offered = true }, miss = { offered = true },
+  caller_abandoned = { offered = true }, hang_up = { on_call = true }, end_wrap_up = { wrap_up = true },
+  logout = { available = true, paused = true, offered = true, on_call = true, wrap_up = true } }
+local IN_CALL = { offered = true, on_call = true, wrap_up = true }
+
+local function agentKey(base, id) return base .. 'agent:' .. id end
+local function callKey(base, id) return base .. 'call:' .. id end
+local function waitingKey(base, queue) return base .. 'queue:' .. queue .. ':waiting' end
+local function availableKey(base, queue) return base .. 'queue:' .. queue .. ':available' end
+local function configKey(base, queue) return base .. 'queue:' .. queue .. ':config' end
+
+-- HGET answers false for a missing field; this turns it into nil.
+local function hget(key, field)
+  local value = redis.call('HGET', key, field)
+  if value == false then return nil end
+  return value
+end
+
+local function decode(text)
+  if text == nil or text == '' then return {} end
+  return cjson.decode(text)
+end
+
+-- True when the agent reaches every minimum level the call asks for.
+local function skillsMet(agentSkills, need)
+  for skill, min in pairs(need) do
+    local level = agentSkills[skill]
+    if level == nil or level < min then return false end
+  end
+  return true
+end
+
+local function setAvailability(base, id, key, available, now)
+  for _, queue in ipairs(decode(hget(key, 'queues'))) do
+    if available then
+      redis.call('ZADD', availableKey(base, queue), now, id)
+    else
+      redis.call('ZREM', availableKey(base, queue), id)
+    end
+  end
+end
+
+-- What an agent action does to the call it concerns: the ACD forgets answered and abandoned calls, and puts
+-- a missed call back at its exact place (same virtual arrival score).
+local function callSideEffect(base, action, callId, agentId)
+  if callId == nil then return end
+  local ckey = callKey(base, callId)
+  if action == 'answer' or action == 'caller_abandoned' then
+    redis.call('DEL', ckey)
+  elseif action == 'miss' and hget(ckey, 'state') == 'offered' and hget(ckey, 'agent') == agentId then
+    redis.call('HSET', ckey, 'state', 'waiting')
+    redis.call('HDEL', ckey, 'agent')
+    redis.call('ZADD', waitingKey(base, hget(ckey, 'queue')), hget(ckey, 'vt'), callId)
+  end
+end
+
+-- Applies one action to one agent. Returns the event, or a table with `error` and nothing written.
+local function transition(base, id, action, now, arg)
+  local key = agentKey(base, id)
+  local from = hget(key, 'state') or 'logged_out'
+  local allowed = FROM[action]
+  if allowed == nil then return { error = 'unknown_action', action = action } end
+  if not allowed[from] then
+    return { error = 'illegal_transition', agentId = id, from = from, to = TARGET[action], action = action }
+  end
+  local oldCall = hget(key, 'callId')
+  if action == 'logout' and IN_CALL[from] then
+    redis.call('HSET', key, 'logoutPending', '1')
+    return { agentId = id, from = from, to = from, reason = 'logout_pending', callId = oldCall, at = now }
+  end
+
+  local to = TARGET[action]
+  local reason = nil
+  if action == 'pause' then reason = arg elseif action == 'miss' then reason = 'missed'
+  elseif action == 'logout' then reason = 'logout' end
+  if (to == 'available' or to == 'paused') and hget(key, 'logoutPending') == '1' then
+    to = 'logged_out'
+    reason = 'logout'
+  end
+  local callId = oldCall
+  if action == 'offer' then callId = arg end
+
+  if from == 'available' then setAvailability(base, id, key, false, now) end
+  redis.call('HSET', key, 'state', to, 'since', now)
+  redis.call('HDEL', key, 'reason', 'until')
+  if to == 'paused' then redis.call('HSET', key, 'reason', reason) end
+  if to == 'offered' or to == 'on_call' or to == 'wrap_up' then
+    redis.call('HSET', key, 'callId', callId)
+  else
+    redis.call('HDEL', key, 'callId')
+  end
+  if to == 'wrap_up' then redis.call('HSET', key, 'until', arg) end
+  if to == 'on_call' then redis.call('HINCRBY', key, 'callsToday', 1) end
+  if to == 'logged_out' then redis.call('HDEL', key, 'logoutPending') end
+  if to == 'available' then
+    redis.call('HSET', key, 'idleSince', now)
+    setAvailability(base, id, key, true, now)
+  end
+  callSideEffect(base, action, oldCall, id)
+  return { agentId = id, from = from, to = to, reason = reason, callId = callId, at = now }
+end
+
+-- The one atomic step of an assignment: the agent is offered the call, the call leaves the waiting line.
+local function offer(base, agentId, callId, now)
+  local event = transition(base, agentId, 'offer', now, callId)
+  if event.error then return event end
+  local ckey = callKey(base, callId)
+  redis.call('HSET', ckey, 'state', 'offered', 'agent', agentId)
+  redis.call('ZREM', waitingKey(base, hget(ckey, 'queue')), callId)
+  return event
+end

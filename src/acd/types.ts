@@ -1,0 +1,49 @@
+import type { AgentStateEvent, AgentStatus } from '../agents/agent-state.js';
+
+/** Minimum level per skill name, e.g. `{ sales: 3, french: 2 }`. */
+export type Skills = Record<string, number>;
+
+export const QUEUE_STRATEGIES = ['longest_idle', 'fewest_calls', 'skill_level', 'round_robin'] as const;
+export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
+
+export interface CallToQueue {
+  callId: string;
+  queue: string;
+  /** Minimum levels an agent needs; omitted means anyone serving the queue. */
+  skills?: Skills;
+  /** Head start in seconds of virtual wait (0 = none). See src/acd/README.md. */
+  priority?: number;
+  /** Epoch ms; defaults to now. */
+  enqueuedAt?: number;
+}
+
+export interface AgentProfile {
+  agentId: string;
+  skills: Skills;
+  queues: string[];
+}
+
+export interface Assignment {
+  callId: string;
+  agentId: string;
+  event: AgentStateEvent;
+}
+
+/** Where a removed call was, for the abandon statistics. */
+export type RemovedCall =
+  | { state: 'waiting'; queue: string; waitedMs: number; position: number }
+  | { state: 'offered'; queue: string; waitedMs: number; agentId: string; event?: AgentStateEvent };
+
+export interface StoredAgent {
+  agentId: string;
+  status: AgentStatus;
+  since: number;
+  reason?: string;
+  callId?: string;
+  until?: number;
+  logoutPending: boolean;
+  skills: Skills;
+  queues: string[];
+  callsToday: number;
+  idleSince?: number;
+}
