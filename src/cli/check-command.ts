@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { loadFlowDirectory } from '../ivr/flow-catalog.js';
-import { formatIssue } from '../ivr/flow-issues.js';
+import { formatIssue, type FlowIssue } from '../ivr/flow-issues.js';
+import { loadRulesDirectory } from '../routing/rules-catalog.js';
 
 export interface CheckDirectories {
   flows: string;
@@ -9,29 +9,25 @@ export interface CheckDirectories {
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** Routing rules arrive with the routing work; until then only say whether there is anything to check. */
-function routingRulesLine(dir: string): string {
-  let files: string[];
-  try {
-    files = fs.readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name));
-  } catch {
-    return `${dir}: no rule files to check`;
-  }
-  return files.length === 0 ? `${dir}: no rule files to check` : `${dir}: ${plural(files.length, 'rule file')} not checked (routing rules are not supported yet)`;
+/** One directory's issues, then its summary line: `<dir>: <what> OK[, N warnings]` or `<dir>: N errors[, N warnings]`. */
+function report(dir: string, errors: readonly FlowIssue[], warnings: readonly FlowIssue[], ok: string | null, print: (line: string) => void): void {
+  for (const issue of errors) print(formatIssue(issue, 'error'));
+  for (const issue of warnings) print(formatIssue(issue, 'warning'));
+  const warned = warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : '';
+  print(ok !== null && errors.length === 0 ? `${dir}: ${ok} OK${warned}` : `${dir}: ${plural(errors.length, 'error')}${warned}`);
 }
 
 /**
  * `ringside check`: one line per error (`file: path: reason`) and per warning
  * (`file: path: warning: reason`), then a summary per directory. Resolves to
- * the exit code: 1 on any error.
+ * the exit code: 1 on any error in either directory.
  */
 export async function checkCommand(dirs: CheckDirectories, print: (line: string) => void = console.log): Promise<number> {
   await Promise.resolve();
-  const { catalog, errors, warnings } = loadFlowDirectory(dirs.flows);
-  for (const issue of errors) print(formatIssue(issue, 'error'));
-  for (const issue of warnings) print(formatIssue(issue, 'warning'));
-  const warned = warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : '';
-  print(catalog && errors.length === 0 ? `${dirs.flows}: ${plural(catalog.flows().length, 'flow')} OK${warned}` : `${dirs.flows}: ${plural(errors.length, 'error')}${warned}`);
-  print(routingRulesLine(dirs.rules));
-  return errors.length > 0 ? 1 : 0;
+  const flows = loadFlowDirectory(dirs.flows);
+  report(dirs.flows, flows.errors, flows.warnings, flows.catalog ? plural(flows.catalog.flows().length, 'flow') : null, print);
+  const rules = loadRulesDirectory(dirs.rules);
+  const rulesOk = rules.catalog ? `${plural(rules.catalog.queues().length, 'queue')}, ${plural(rules.catalog.rules().length, 'rule')}` : null;
+  report(dirs.rules, rules.errors, rules.warnings, rulesOk, print);
+  return flows.errors.length > 0 || rules.errors.length > 0 ? 1 : 0;
 }

@@ -8,7 +8,7 @@ const EXAMPLES = path.join(projectRoot(), 'ivr-flows');
 t.test('ringside check accepts the example flows', async (t) => {
   const result = await runCli(['check'], {});
   t.equal(result.code, 0, result.stderr);
-  t.equal(result.stdout, 'ivr-flows: 2 flows OK\nrouting-rules: no rule files to check\n');
+  t.equal(result.stdout, 'ivr-flows: 2 flows OK\nrouting-rules: 4 queues, 10 rules OK\n');
   const explicit = await runCli(['check', '--flows', EXAMPLES], {});
   t.equal(explicit.code, 0, explicit.stderr);
   t.match(explicit.stdout, `${EXAMPLES}: 2 flows OK\n`);
@@ -42,7 +42,8 @@ t.test('ringside check names file, path and reason for each mistake, and exits 1
     `${dir}/main.yaml: steps.menu.options.3: no step named "nowhere"; steps are menu, sales, bye, spare`,
     `${dir}/main.yaml: steps.spare: warning: step "spare" is never reached from start "menu"`,
     `${dir}: 2 errors, 1 warning`,
-    `${dir}/no-rules: no rule files to check`,
+    `${dir}/no-rules: cannot read the routing rules directory: no such directory`,
+    `${dir}/no-rules: 1 error`,
   ]);
 });
 

@@ -1,0 +1,34 @@
+import type { QueueDefinition, QueueSchema } from './schema.js';
+
+/** Defaults documented in routing-rules/README.md; change both together. */
+export const QUEUE_DEFAULTS = {
+  serviceLevelSeconds: 20,
+  maxWaitSeconds: 900,
+  maxLength: 100,
+  wrapUpSeconds: 10,
+  ringTimeoutSeconds: 15,
+  strategy: 'longest_idle',
+  announcements: { onEntry: true, everySeconds: 60, position: true, estimatedWait: true },
+  // Nobody can answer: waiting in silence helps no one, take a message.
+  whenNoAgents: { action: 'voicemail' },
+  whenFull: { action: 'voicemail' },
+  whenMaxWait: { action: 'voicemail' },
+} as const satisfies Omit<QueueDefinition, 'name' | 'description'>;
+
+/** A queue as written, with every default filled in. */
+export function resolveQueue(queue: QueueSchema): QueueDefinition {
+  return {
+    name: queue.name,
+    description: queue.description,
+    serviceLevelSeconds: queue.serviceLevelSeconds ?? QUEUE_DEFAULTS.serviceLevelSeconds,
+    maxWaitSeconds: queue.maxWaitSeconds ?? QUEUE_DEFAULTS.maxWaitSeconds,
+    maxLength: queue.maxLength ?? QUEUE_DEFAULTS.maxLength,
+    wrapUpSeconds: queue.wrapUpSeconds ?? QUEUE_DEFAULTS.wrapUpSeconds,
+    ringTimeoutSeconds: queue.ringTimeoutSeconds ?? QUEUE_DEFAULTS.ringTimeoutSeconds,
+    strategy: queue.strategy ?? QUEUE_DEFAULTS.strategy,
+    announcements: { ...QUEUE_DEFAULTS.announcements, ...queue.announcements },
+    whenNoAgents: queue.whenNoAgents ?? { ...QUEUE_DEFAULTS.whenNoAgents },
+    whenFull: queue.whenFull ?? { ...QUEUE_DEFAULTS.whenFull },
+    whenMaxWait: queue.whenMaxWait ?? { ...QUEUE_DEFAULTS.whenMaxWait },
+  };
+}
