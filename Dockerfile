@@ -15,6 +15,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
+# The ACD's Lua scripts are read at run time from their source folder.
+COPY src/acd/lua ./src/acd/lua
 COPY routing-rules ./routing-rules
 COPY ivr-flows ./ivr-flows
 USER node
