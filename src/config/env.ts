@@ -42,6 +42,7 @@ const EnvSchema = Type.Object({
     expect: 'a dialplan context name (dials the external numbers IVR flows transfer to)',
   }),
   IVR_FLOWS_DIR: Type.String({ default: 'ivr-flows', minLength: 1, maxLength: 500, expect: 'the folder of IVR flow files' }),
+  ROUTING_RULES_DIR: Type.String({ default: 'routing-rules', minLength: 1, maxLength: 500, expect: 'the folder of routing rule files' }),
   ARI_FALLBACK_CONTEXT: Type.String({
     default: 'ringside-down',
     pattern: '^[A-Za-z0-9_-]{1,80}$',
@@ -64,6 +65,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   ari: { url: string; user: string; password: string; app: string; fallbackContext: string; transferContext: string };
   ivrFlowsDir: string;
+  routingRulesDir: string;
 }
 
 export class ConfigError extends Error {
@@ -124,7 +126,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT, transferContext: env.ARI_TRANSFER_CONTEXT },
-    ivrFlowsDir: path.isAbsolute(env.IVR_FLOWS_DIR) ? env.IVR_FLOWS_DIR : path.resolve(process.cwd(), env.IVR_FLOWS_DIR),
+    ivrFlowsDir: path.resolve(process.cwd(), env.IVR_FLOWS_DIR),
+    routingRulesDir: path.resolve(process.cwd(), env.ROUTING_RULES_DIR),
   };
 }
 

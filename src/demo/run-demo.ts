@@ -8,6 +8,7 @@ import { seedCrm } from '../seed/seed.js';
 import { closeOnSignals, startServer, type RunningServer } from '../server.js';
 import { startSimulator, type EndpointBehaviour, type RunningSimulator } from '../telephony/simulator/index.js';
 import { secretsOf } from '../config/env.js';
+import { Redis } from 'ioredis';
 import { SyntheticCallers } from './synthetic-callers.js';
 
 export interface DemoOptions {
@@ -22,12 +23,29 @@ const DEMO_ARI_PASSWORD = 'ringside-demo-ari';
 const IVR_LINE = '800';
 const SUPPORT_LINE = '801';
 
+/** Agents answer after 2–4 s and talk for 15–45 s: enough for queues to form at a few calls per minute. */
 function agentPhones(): Record<string, EndpointBehaviour> {
   const phones: Record<string, EndpointBehaviour> = {};
-  for (const user of demoUsers()) {
-    if (user.defaultEndpoint) phones[user.defaultEndpoint] = { behaviour: 'answer', answerAfterMs: 2000 };
-  }
+  demoUsers().forEach((user, index) => {
+    if (user.defaultEndpoint) phones[user.defaultEndpoint] = { behaviour: 'answer', answerAfterMs: 2000 + (index % 3) * 1000, hangupAfterMs: 15_000 + ((index * 7919) % 30_000) };
+  });
   return phones;
+}
+
+/** The demo's simulator starts empty, so ACD state left by an earlier demo run refers to calls that no longer exist. */
+async function clearAcdState(config: Config): Promise<void> {
+  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.keyPrefix}{acd}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function prepareCrm(config: Config, customers: number, log: Logger): Promise<void> {
@@ -77,7 +95,12 @@ export async function runDemo(baseConfig: Config, options: DemoOptions): Promise
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   logger.info({ simulator: simulator.url }, 'PBX simulator started');
   await prepareCrm(config, options.customers, logger);
+  await clearAcdState(config);
   const server = await startServer(config, logger);
+  for (const agent of server.telephony.acd.agents()) {
+    await server.telephony.acd.login(agent.agentId);
+    logger.info({ agentId: agent.agentId, endpoint: agent.endpoint, queues: agent.queues }, 'demo agent logged in and available');
+  }
   const db = createPool(config.database.url, 2);
   const callers = new SyntheticCallers(simulator.control, db, logger.child({ component: 'demo-callers' }), {
     callsPerMinute: options.callsPerMinute,

@@ -3,6 +3,9 @@ import type { Logger } from '../logging/logger.js';
 
 const WRITE_ATTEMPTS = 5;
 
+/** ACD agent ids are user ids; anything else (a test's made-up agent) is not a users row. */
+const agentIdOf = (agentId: string): number | null => (/^\d{1,15}$/.test(agentId) ? Number(agentId) : null);
+
 export type InteractionOutcome = 'answered' | 'abandoned' | 'voicemail' | 'callback' | 'transferred' | 'failed' | 'completed';
 
 /** One entry of the IVR path: a step entered, with the caller's input and what came of it. */
@@ -95,6 +98,23 @@ export class InteractionRecorder {
       callId,
       queue,
       JSON.stringify(attributes),
+    ]);
+  }
+
+  /** An agent's phone rings for the call; the first offer's time is kept (the screen-pop and the wait are measured from it). */
+  offered(callId: string, agentId: string): Promise<void> {
+    return this.enqueue(
+      callId,
+      'the offer',
+      `UPDATE interactions SET offered_at = coalesce(offered_at, now()), agent_id = $2, updated_at = now() WHERE call_id = $1`,
+      [callId, agentIdOf(agentId)],
+    );
+  }
+
+  answered(callId: string, agentId: string): Promise<void> {
+    return this.enqueue(callId, 'the answer', 'UPDATE interactions SET answered_at = now(), agent_id = $2, updated_at = now() WHERE call_id = $1', [
+      callId,
+      agentIdOf(agentId),
     ]);
   }
 

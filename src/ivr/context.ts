@@ -12,7 +12,12 @@ export const isKeyOf = (channelId: string) => (event: CallEvent): event is KeyEv
 
 /** Where a queued call goes: the ACD when it exists; until then a hand-off that keeps the caller waiting on hold. */
 export interface QueueHandoff {
-  enqueue(session: CallSession, request: { queue: string; priority: number; skills: string[]; attributes: Record<string, unknown> }): Promise<void>;
+  enqueue(
+    session: CallSession,
+    request: { queue: string; priority: number; skills: string[]; attributes: Record<string, unknown>; facts: CallFacts },
+    /** Sets the outcome the call's interaction closes with (answered, abandoned in queue / while offered). */
+    settle: (outcome: InteractionOutcome, detail: string) => void,
+  ): Promise<void>;
 }
 
 export interface IvrDependencies {

@@ -3,15 +3,29 @@ import { CallStore } from '../calls/call-store.js';
 import type { Config } from '../config/env.js';
 import type { Pool } from '../db/pool.js';
 import { InteractionRecorder } from '../interactions/interaction-recorder.js';
+import { AcdHandoff } from '../acd/acd-handoff.js';
+import { AcdStore } from '../acd/acd-store.js';
+import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
+import { AcdDispatcher } from '../acd/dispatcher.js';
 import { FlowLibrary } from '../ivr/flow-library.js';
-import { HoldingHandoff } from '../ivr/holding-handoff.js';
+import { RulesLibrary } from '../routing/rules-library.js';
 import { IvrCallFlow } from '../ivr/ivr-call-flow.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReadinessCheck } from '../ops/readiness.js';
 import type { Redis } from '../redis/client.js';
 import { AriTelephony } from './ari/adapter.js';
 
+/** The ACD of this node: its store, dispatcher and the agents it knows. */
+export interface AcdService {
+  store: AcdStore;
+  dispatcher: AcdDispatcher;
+  agents: () => DirectoryAgent[];
+  /** Logs an agent in as available and offers them a waiting call at once. */
+  login(agentId: string): Promise<void>;
+}
+
 export interface TelephonyService {
+  acd: AcdService;
   telephony: AriTelephony;
   calls: CallRegistry;
   flows: FlowLibrary;
@@ -37,7 +51,25 @@ export interface TelephonyServiceDependencies {
  */
 export async function createTelephonyService({ config, db, redis, logger, flow }: TelephonyServiceDependencies): Promise<TelephonyService> {
   const flows = await FlowLibrary.open(config.ivrFlowsDir, logger);
+  const rules = await RulesLibrary.open(config.routingRulesDir, logger);
   const recorder = new InteractionRecorder(db, logger);
+  // The ACD's scripts get a connection of their own, apart from request traffic.
+  const acdRedis = redis.duplicate();
+  const store = new AcdStore(acdRedis);
+  let agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
+  const dispatcher = new AcdDispatcher({ store, recorder, agents: (agentId) => agents.find((agent) => agent.agentId === agentId), logger });
+  const acd: AcdService = {
+    store,
+    dispatcher,
+    agents: () => agents,
+    login: async (agentId) => {
+      agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
+      const agent = agents.find((candidate) => candidate.agentId === agentId);
+      if (!agent) throw new Error(`no active agent ${agentId} with a phone`);
+      await store.agentLogin(agent);
+      await dispatcher.agentFree(agentId);
+    },
+  };
   const ivr =
     flow ??
     new IvrCallFlow({
@@ -45,7 +77,7 @@ export async function createTelephonyService({ config, db, redis, logger, flow }
       db,
       region: config.defaultRegion,
       recorder,
-      handoff: new HoldingHandoff(),
+      handoff: new AcdHandoff(dispatcher, () => rules.current(), db, config.defaultRegion),
       transferContext: config.ari.transferContext,
     });
   const telephony = new AriTelephony({ url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app, logger });
@@ -57,6 +89,7 @@ export async function createTelephonyService({ config, db, redis, logger, flow }
     logger,
   });
   return {
+    acd,
     telephony,
     calls,
     flows,
@@ -67,13 +100,18 @@ export async function createTelephonyService({ config, db, redis, logger, flow }
     },
     start: async () => {
       flows.watch();
+      rules.watch();
+      dispatcher.start();
       await telephony.start();
     },
     stop: async () => {
       flows.close();
+      rules.close();
+      dispatcher.stop();
       calls.shutdown();
       await telephony.stop();
       await recorder.settled();
+      acdRedis.disconnect();
     },
   };
 }

@@ -5,6 +5,7 @@ import { InteractionRecorder } from '../../src/interactions/interaction-recorder
 import { HoldingHandoff } from '../../src/ivr/holding-handoff.js';
 import { IvrCallFlow } from '../../src/ivr/ivr-call-flow.js';
 import type { Flow } from '../../src/ivr/schema.js';
+import type { QueueHandoff } from '../../src/ivr/context.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { capturedLogger } from './logs.js';
 import { createTestRedis } from './redis.js';
@@ -43,8 +44,8 @@ export function flowSource(flows: Flow[]) {
 }
 
 /** Simulator + ARI adapter + call registry running the IVR, on a database and Redis prefix of the test's own. */
-export async function startIvrRig(t: Test, flows: Flow[], options: SimulatorOptions & { now?: () => Date } = {}): Promise<IvrRig> {
-  const { now, ...simulatorOptions } = options;
+export async function startIvrRig(t: Test, flows: Flow[], options: SimulatorOptions & { now?: () => Date; handoff?: QueueHandoff } = {}): Promise<IvrRig> {
+  const { now, handoff, ...simulatorOptions } = options;
   const rig = await startTelephonyRig(t, { timeScale: 0.1, ...simulatorOptions });
   const db = await createTestDatabase(t, { poolSize: 10 });
   const { redis } = await createTestRedis(t);
@@ -55,7 +56,7 @@ export async function startIvrRig(t: Test, flows: Flow[], options: SimulatorOpti
     db: db.pool,
     region: 'CN',
     recorder,
-    handoff: new HoldingHandoff(),
+    handoff: handoff ?? new HoldingHandoff(),
     transferContext: 'ringside-transfer',
     ...(now ? { now } : {}),
   });

@@ -19,7 +19,9 @@ export const executeQueue: StepExecutor<StepOf<'queue'>> = async (run, step) => 
   run.outcome = { outcome: 'abandoned', detail: `queue:${step.queue}` };
   void run.deps.recorder.queued(session.channelId, step.queue, attributes);
   session.handedOff = true;
-  await run.deps.handoff.enqueue(session, { queue: step.queue, priority: step.priority ?? 0, skills: step.skills ?? [], attributes });
+  await run.deps.handoff.enqueue(session, { queue: step.queue, priority: step.priority ?? 0, skills: step.skills ?? [], attributes, facts }, (outcome, detail) => {
+    run.outcome = { outcome, detail };
+  });
   return { done: true, result: `queued to ${step.queue}` };
 };
 

@@ -1,0 +1,241 @@
+import type { CallSession } from '../calls/call-session.js';
+import type { CallEvent, LegFailure } from '../calls/telephony.js';
+import type { InteractionRecorder, InteractionOutcome } from '../interactions/interaction-recorder.js';
+import type { Logger } from '../logging/logger.js';
+import type { AcdStore } from './acd-store.js';
+import type { Assignment } from './types.js';
+
+/** An agent as the dispatcher rings them. */
+export interface AgentContact {
+  agentId: string;
+  displayName: string;
+  endpoint: string;
+}
+
+/** A call waiting in the ACD that this node owns (its caller's channel is in this node's application). */
+interface WaitingCall {
+  session: CallSession;
+  queue: string;
+  ringTimeoutSeconds: number;
+  wrapUpSeconds: number;
+  /** Where the call's outcome goes when it ends. */
+  settle: (outcome: InteractionOutcome, detail: string) => void;
+  offering: boolean;
+}
+
+export interface DispatcherOptions {
+  store: AcdStore;
+  recorder: InteractionRecorder;
+  agents: (agentId: string) => AgentContact | undefined;
+  logger: Logger;
+  /** How often waiting calls are matched again, in case an event was missed (a safety net only). */
+  sweepMs?: number;
+}
+
+type LegEvent = Extract<CallEvent, { type: 'leg.answered' | 'leg.failed' }>;
+
+const legEventOf = (legId: string) => (event: CallEvent): event is LegEvent =>
+  (event.type === 'leg.answered' || event.type === 'leg.failed') && event.channelId === legId;
+
+const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'hung-up' }> =>
+  event.type === 'hung-up' && event.channelId === legId;
+
+/**
+ * Connects waiting callers with agents: every event that can make a match (a
+ * call queued, an agent freed, a missed offer) tries one at once through the
+ * store's atomic scripts; the offer rings the agent's phone, bridges on answer,
+ * puts the call back at its exact place on a miss, and runs the agent's wrap-up.
+ */
+export class AcdDispatcher {
+  private readonly waiting = new Map<string, WaitingCall>();
+  private readonly wrapUps = new Map<string, NodeJS.Timeout>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private legCounter = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.log = options.logger.child({ component: 'acd' });
+  }
+
+  start(): void {
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs ?? 2000);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    for (const timer of this.wrapUps.values()) clearTimeout(timer);
+    this.wrapUps.clear();
+  }
+
+  /** Calls waiting or being offered on this node, and pending wrap-up timers (for leak checks). */
+  trackedCount(): number {
+    return this.waiting.size + this.wrapUps.size;
+  }
+
+  /** Puts a caller in the queue and looks for an agent at once. */
+  async enqueue(
+    session: CallSession,
+    request: { queue: string; priority: number; skills: Record<string, number>; ringTimeoutSeconds: number; wrapUpSeconds: number },
+    settle: WaitingCall['settle'],
+  ): Promise<number> {
+    const callId = session.channelId;
+    const { position } = await this.options.store.enqueueCall({ callId, queue: request.queue, skills: request.skills, priority: request.priority });
+    this.waiting.set(callId, { session, queue: request.queue, ringTimeoutSeconds: request.ringTimeoutSeconds, wrapUpSeconds: request.wrapUpSeconds, settle, offering: false });
+    session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
+    // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
+    void this.tryForCall(callId);
+    return position;
+  }
+
+  /** An agent became available (login, end of pause or wrap-up): give them the longest-waiting call they can take. */
+  async agentFree(agentId: string): Promise<void> {
+    const assignment = await this.options.store.assignForAgent(agentId).catch((error: unknown) => {
+      this.log.error({ err: error, agentId }, 'could not look for a call for an agent');
+      return null;
+    });
+    if (assignment) await this.offerSafely(assignment);
+  }
+
+  private async tryForCall(callId: string): Promise<void> {
+    const call = this.waiting.get(callId);
+    if (!call || call.offering || call.session.ended) return;
+    const assignment = await this.options.store.assignForCall(callId).catch((error: unknown) => {
+      call.session.log.error({ err: error }, 'could not look for an agent');
+      return null;
+    });
+    if (assignment) await this.offerSafely(assignment);
+  }
+
+  private async sweep(): Promise<void> {
+    for (const callId of [...this.waiting.keys()]) await this.tryForCall(callId);
+  }
+
+  /** The error boundary of an offer: whatever fails, the caller is not left waiting in silence with a ringing agent. */
+  private async offerSafely(assignment: Assignment): Promise<void> {
+    try {
+      await this.offer(assignment);
+    } catch (error) {
+      const call = this.waiting.get(assignment.callId);
+      this.log.error({ err: error, callId: assignment.callId, agentId: assignment.agentId }, 'offer failed; ending the call cleanly');
+      if (call && !call.session.ended) await call.session.telephony.hangup(call.session.channelId, 'congestion').catch(() => undefined);
+    }
+  }
+
+  private async offer(assignment: Assignment): Promise<void> {
+    const call = this.waiting.get(assignment.callId);
+    if (!call) {
+      // Another node's caller (or one that just left): give it back at its place.
+      this.log.warn({ callId: assignment.callId, agentId: assignment.agentId }, 'assigned a call this node does not own; putting it back');
+      await this.options.store.requeueAtFront(assignment.callId).catch(() => undefined);
+      return;
+    }
+    const agent = this.options.agents(assignment.agentId);
+    const { session } = call;
+    if (!agent) {
+      session.log.error({ agentId: assignment.agentId }, 'assigned agent has no phone; putting the call back');
+      await this.missed(assignment, call, 'unreachable');
+      return;
+    }
+    call.offering = true;
+    // Known at once: the call may end before any later step runs.
+    call.settle('abandoned', `offered:${assignment.agentId}`);
+    const legId = `agent-${session.channelId}-${++this.legCounter}`;
+    session.adoptLeg(legId);
+    void this.options.recorder.offered(session.channelId, assignment.agentId);
+    session.log.info({ agentId: agent.agentId, endpoint: agent.endpoint }, 'offering the call to an agent');
+    const answeredOrFailed = session.waitFor(legEventOf(legId), (call.ringTimeoutSeconds + 15) * 1000);
+    try {
+      await session.telephony.originate({
+        endpoint: agent.endpoint,
+        callerId: `"${session.call.callerName || session.call.callerNumber}" <${session.call.callerNumber}>`,
+        timeoutSeconds: call.ringTimeoutSeconds,
+        appArgs: ['agent', session.channelId],
+        channelId: legId,
+      });
+    } catch (error) {
+      session.log.warn({ err: error, agentId: agent.agentId }, 'could not ring the agent');
+      void answeredOrFailed.catch(() => undefined);
+      session.releaseLeg(legId);
+      await this.missed(assignment, call, 'unreachable');
+      return;
+    }
+    let result: LegEvent | null;
+    try {
+      result = await answeredOrFailed;
+    } catch {
+      // The caller hung up while the agent's phone rang: callerLeft() frees the agent.
+      await session.telephony.hangup(legId).catch(() => undefined);
+      return;
+    }
+    if (!result || result.type === 'leg.failed') {
+      if (!result) await session.telephony.hangup(legId).catch(() => undefined);
+      session.releaseLeg(legId);
+      await this.missed(assignment, call, result?.type === 'leg.failed' ? result.reason : 'no-answer');
+      return;
+    }
+    await this.connect(assignment, call, legId);
+  }
+
+  /** No answer, busy, rejected: the agent is paused "missed" and the call goes back to its exact place. */
+  private async missed(assignment: Assignment, call: WaitingCall, reason: LegFailure): Promise<void> {
+    call.offering = false;
+    call.settle('abandoned', `queue:${call.queue}`);
+    call.session.log.info({ agentId: assignment.agentId, reason }, 'agent missed the call; back to its place in the queue');
+    await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => call.session.log.error({ err: error }, 'could not requeue the call'));
+    await this.tryForCall(assignment.callId);
+  }
+
+  private async connect(assignment: Assignment, call: WaitingCall, legId: string): Promise<void> {
+    const { session } = call;
+    const { telephony } = session;
+    await this.options.store.agentAnswered(assignment.agentId);
+    this.waiting.delete(session.channelId);
+    call.settle('answered', `agent:${assignment.agentId}`);
+    void this.options.recorder.answered(session.channelId, assignment.agentId);
+    await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
+    const { bridgeId } = await telephony.createBridge();
+    await telephony.addToBridge(bridgeId, [session.channelId, legId]);
+    session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
+    // Whoever hangs up first ends the call for both.
+    const agentGone = session.waitFor(legGoneOf(legId)).then(
+      async () => {
+        await telephony.hangup(session.channelId).catch(() => undefined);
+      },
+      async () => {
+        await telephony.hangup(legId).catch(() => undefined);
+      },
+    );
+    await agentGone;
+    await telephony.destroyBridge(bridgeId).catch(() => undefined);
+    session.releaseLeg(legId);
+    await this.wrapUp(assignment.agentId, call.wrapUpSeconds);
+  }
+
+  private async wrapUp(agentId: string, seconds: number): Promise<void> {
+    await this.options.store.agentHungUp(agentId, Date.now() + seconds * 1000).catch((error: unknown) => this.log.error({ err: error, agentId }, 'could not start wrap-up'));
+    const timer = setTimeout(() => {
+      this.wrapUps.delete(agentId);
+      void this.options.store
+        .agentEndWrapUp(agentId)
+        .then(() => this.agentFree(agentId))
+        .catch((error: unknown) => this.log.warn({ err: error, agentId }, 'wrap-up did not end as expected'));
+    }, seconds * 1000);
+    this.wrapUps.set(agentId, timer);
+  }
+
+  /** The caller hung up while waiting or while an agent's phone rang. */
+  private async callerLeft(callId: string): Promise<void> {
+    const call = this.waiting.get(callId);
+    if (!call) return;
+    this.waiting.delete(callId);
+    const removed = await this.options.store.removeCall(callId).catch(() => null);
+    if (!removed) return;
+    if (removed.state === 'offered') {
+      call.settle('abandoned', `offered:${removed.agentId}`);
+      await this.agentFree(removed.agentId);
+    } else {
+      call.settle('abandoned', `queue:${removed.queue}`);
+    }
+  }
+}
