@@ -37,11 +37,12 @@ export async function startServer(
   const redis = createRedis(config.redis.url, config.redis.keyPrefix);
   await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis not reachable yet; /ready reports it'));
 
-  const telephony = await createTelephonyService({ config, db, redis, logger, ...(flow ? { flow } : {}) }).catch(async (error: unknown) => {
+  const metrics = createMetrics();
+  const telephony = await createTelephonyService({ config, metrics, db, redis, logger, ...(flow ? { flow } : {}) }).catch(async (error: unknown) => {
     await Promise.allSettled([db.end(), redis.quit()]);
     throw error;
   });
-  const app = await buildApp({ config, logger, db, redis, metrics: createMetrics(), readinessChecks: [telephony.readiness] });
+  const app = await buildApp({ config, logger, db, redis, metrics, readinessChecks: [telephony.readiness] });
   app.addHook('onClose', async () => {
     await telephony.stop();
     await Promise.allSettled([db.end(), redis.quit()]);

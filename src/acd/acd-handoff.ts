@@ -55,7 +55,7 @@ export class AcdHandoff implements QueueHandoff {
     await session.telephony.startMusicOnHold(session.channelId);
     const position = await this.dispatcher.enqueue(
       session,
-      { queue: decision.queue.name, priority, skills, ringTimeoutSeconds: decision.queue.ringTimeoutSeconds, wrapUpSeconds: decision.queue.wrapUpSeconds },
+      { queue: decision.queue.name, priority, skills, ringTimeoutSeconds: decision.queue.ringTimeoutSeconds, wrapUpSeconds: decision.queue.wrapUpSeconds, rule: decision.rule },
       settle,
     );
     session.log.info({ rule: decision.rule, queue: decision.queue.name, priority, position }, 'waiting in queue');

@@ -3,6 +3,8 @@ import type { CallEvent, LegFailure } from '../calls/telephony.js';
 import type { InteractionRecorder, InteractionOutcome } from '../interactions/interaction-recorder.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
+import type { AgentStateEvent } from '../agents/agent-state.js';
+import type { AcdEvent, AcdEventBus } from './acd-events.js';
 import type { Assignment } from './types.js';
 
 /** An agent as the dispatcher rings them. */
@@ -16,6 +18,7 @@ export interface AgentContact {
 interface WaitingCall {
   session: CallSession;
   queue: string;
+  enqueuedAt: number;
   ringTimeoutSeconds: number;
   wrapUpSeconds: number;
   /** Where the call's outcome goes when it ends. */
@@ -30,6 +33,7 @@ export interface DispatcherOptions {
   logger: Logger;
   /** How often waiting calls are matched again, in case an event was missed (a safety net only). */
   sweepMs?: number;
+  events?: AcdEventBus;
 }
 
 type LegEvent = Extract<CallEvent, { type: 'leg.answered' | 'leg.failed' }>;
@@ -57,6 +61,15 @@ export class AcdDispatcher {
     this.log = options.logger.child({ component: 'acd' });
   }
 
+  private emit(event: AcdEvent): void {
+    this.options.events?.publish(event);
+  }
+
+  /** Publishes an agent's state change; the store's scripts answer each accepted transition with one. */
+  agentChanged(event: AgentStateEvent | undefined): void {
+    if (event) this.emit({ type: 'agent.state', ...event });
+  }
+
   start(): void {
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs ?? 2000);
     this.sweepTimer.unref();
@@ -76,12 +89,21 @@ export class AcdDispatcher {
   /** Puts a caller in the queue and looks for an agent at once. */
   async enqueue(
     session: CallSession,
-    request: { queue: string; priority: number; skills: Record<string, number>; ringTimeoutSeconds: number; wrapUpSeconds: number },
+    request: { queue: string; priority: number; skills: Record<string, number>; ringTimeoutSeconds: number; wrapUpSeconds: number; rule: string },
     settle: WaitingCall['settle'],
   ): Promise<number> {
     const callId = session.channelId;
     const { position } = await this.options.store.enqueueCall({ callId, queue: request.queue, skills: request.skills, priority: request.priority });
-    this.waiting.set(callId, { session, queue: request.queue, ringTimeoutSeconds: request.ringTimeoutSeconds, wrapUpSeconds: request.wrapUpSeconds, settle, offering: false });
+    this.waiting.set(callId, {
+      session,
+      queue: request.queue,
+      enqueuedAt: Date.now(),
+      ringTimeoutSeconds: request.ringTimeoutSeconds,
+      wrapUpSeconds: request.wrapUpSeconds,
+      settle,
+      offering: false,
+    });
+    this.emit({ type: 'call.queued', callId, queue: request.queue, position, priority: request.priority, rule: request.rule, at: Date.now() });
     session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
     // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
     void this.tryForCall(callId);
@@ -138,6 +160,8 @@ export class AcdDispatcher {
       return;
     }
     call.offering = true;
+    this.agentChanged(assignment.event);
+    this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.queue, agentId: assignment.agentId, at: Date.now() });
     // Known at once: the call may end before any later step runs.
     call.settle('abandoned', `offered:${assignment.agentId}`);
     const legId = `agent-${session.channelId}-${++this.legCounter}`;
@@ -182,15 +206,21 @@ export class AcdDispatcher {
     call.offering = false;
     call.settle('abandoned', `queue:${call.queue}`);
     call.session.log.info({ agentId: assignment.agentId, reason }, 'agent missed the call; back to its place in the queue');
-    await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => call.session.log.error({ err: error }, 'could not requeue the call'));
+    this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.queue, agentId: assignment.agentId, reason, at: Date.now() });
+    const requeued = await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => {
+      call.session.log.error({ err: error }, 'could not requeue the call');
+      return null;
+    });
+    this.agentChanged(requeued?.event);
     await this.tryForCall(assignment.callId);
   }
 
   private async connect(assignment: Assignment, call: WaitingCall, legId: string): Promise<void> {
     const { session } = call;
     const { telephony } = session;
-    await this.options.store.agentAnswered(assignment.agentId);
+    this.agentChanged(await this.options.store.agentAnswered(assignment.agentId));
     this.waiting.delete(session.channelId);
+    this.emit({ type: 'call.answered', callId: session.channelId, queue: call.queue, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
     call.settle('answered', `agent:${assignment.agentId}`);
     void this.options.recorder.answered(session.channelId, assignment.agentId);
     await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
@@ -213,12 +243,20 @@ export class AcdDispatcher {
   }
 
   private async wrapUp(agentId: string, seconds: number): Promise<void> {
-    await this.options.store.agentHungUp(agentId, Date.now() + seconds * 1000).catch((error: unknown) => this.log.error({ err: error, agentId }, 'could not start wrap-up'));
+    this.agentChanged(
+      await this.options.store.agentHungUp(agentId, Date.now() + seconds * 1000).catch((error: unknown) => {
+        this.log.error({ err: error, agentId }, 'could not start wrap-up');
+        return undefined;
+      }),
+    );
     const timer = setTimeout(() => {
       this.wrapUps.delete(agentId);
       void this.options.store
         .agentEndWrapUp(agentId)
-        .then(() => this.agentFree(agentId))
+        .then((event) => {
+          this.agentChanged(event);
+          return this.agentFree(agentId);
+        })
         .catch((error: unknown) => this.log.warn({ err: error, agentId }, 'wrap-up did not end as expected'));
     }, seconds * 1000);
     this.wrapUps.set(agentId, timer);
@@ -231,11 +269,15 @@ export class AcdDispatcher {
     this.waiting.delete(callId);
     const removed = await this.options.store.removeCall(callId).catch(() => null);
     if (!removed) return;
+    const waitedMs = Date.now() - call.enqueuedAt;
     if (removed.state === 'offered') {
       call.settle('abandoned', `offered:${removed.agentId}`);
+      this.emit({ type: 'call.abandoned', callId, queue: removed.queue, stage: 'offered', waitedMs, at: Date.now() });
+      this.agentChanged(removed.event);
       await this.agentFree(removed.agentId);
     } else {
       call.settle('abandoned', `queue:${removed.queue}`);
+      this.emit({ type: 'call.abandoned', callId, queue: removed.queue, stage: 'queue', waitedMs, at: Date.now() });
     }
   }
 }

@@ -7,6 +7,10 @@ import { AcdHandoff } from '../acd/acd-handoff.js';
 import { AcdStore } from '../acd/acd-store.js';
 import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
 import { AcdDispatcher } from '../acd/dispatcher.js';
+import { AcdEventBus } from '../acd/acd-events.js';
+import { recordAcdMetrics } from '../acd/acd-metrics.js';
+import { publishAcdEvents } from '../acd/acd-publisher.js';
+import type { RingsideMetrics } from '../metrics/registry.js';
 import { FlowLibrary } from '../ivr/flow-library.js';
 import { RulesLibrary } from '../routing/rules-library.js';
 import { IvrCallFlow } from '../ivr/ivr-call-flow.js';
@@ -37,6 +41,7 @@ export interface TelephonyService {
 
 export interface TelephonyServiceDependencies {
   config: Config;
+  metrics: RingsideMetrics;
   db: Pool;
   redis: Redis;
   logger: Logger;
@@ -49,7 +54,7 @@ export interface TelephonyServiceDependencies {
  * IVR over the flows in ivr-flows/ (validated at start, reloaded on change).
  * Throws FlowValidationError when the flows are invalid: the server must not start on them.
  */
-export async function createTelephonyService({ config, db, redis, logger, flow }: TelephonyServiceDependencies): Promise<TelephonyService> {
+export async function createTelephonyService({ config, metrics, db, redis, logger, flow }: TelephonyServiceDependencies): Promise<TelephonyService> {
   const flows = await FlowLibrary.open(config.ivrFlowsDir, logger);
   const rules = await RulesLibrary.open(config.routingRulesDir, logger);
   const recorder = new InteractionRecorder(db, logger);
@@ -57,7 +62,10 @@ export async function createTelephonyService({ config, db, redis, logger, flow }
   const acdRedis = redis.duplicate();
   const store = new AcdStore(acdRedis);
   let agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
-  const dispatcher = new AcdDispatcher({ store, recorder, agents: (agentId) => agents.find((agent) => agent.agentId === agentId), logger });
+  const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
+  recordAcdMetrics(events, metrics.registry);
+  publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
+  const dispatcher = new AcdDispatcher({ store, recorder, agents: (agentId) => agents.find((agent) => agent.agentId === agentId), logger, events });
   const acd: AcdService = {
     store,
     dispatcher,
@@ -66,7 +74,7 @@ export async function createTelephonyService({ config, db, redis, logger, flow }
       agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
       const agent = agents.find((candidate) => candidate.agentId === agentId);
       if (!agent) throw new Error(`no active agent ${agentId} with a phone`);
-      await store.agentLogin(agent);
+      dispatcher.agentChanged(await store.agentLogin(agent));
       await dispatcher.agentFree(agentId);
     },
   };

@@ -1,4 +1,9 @@
 import t from 'tap';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { AcdEventBus, type AcdEvent } from '../../src/acd/acd-events.js';
+import { recordAcdMetrics } from '../../src/acd/acd-metrics.js';
+import { acdEventChannel, publishAcdEvents } from '../../src/acd/acd-publisher.js';
 import { AcdHandoff } from '../../src/acd/acd-handoff.js';
 import { AcdStore } from '../../src/acd/acd-store.js';
 import { AcdDispatcher, type AgentContact } from '../../src/acd/dispatcher.js';
@@ -10,6 +15,7 @@ import { startIvrRig } from '../helpers/ivr.js';
 import { capturedLogger } from '../helpers/logs.js';
 import { createTestRedis } from '../helpers/redis.js';
 import { waitUntil } from '../helpers/telephony.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
 
 const RULES = {
   'queues.yaml': `queues:
@@ -32,21 +38,27 @@ async function acdRig(t: Parameters<typeof startIvrRig>[0], endpoints: Record<st
   const loaded = loadRulesDirectory(dir);
   if (!loaded.catalog) throw new Error(JSON.stringify(loaded.errors));
   const catalog = loaded.catalog;
-  const { redis } = await createTestRedis(t);
+  const { redis, prefix } = await createTestRedis(t);
   const store = new AcdStore(redis);
+  const bus = new AcdEventBus();
+  const events: AcdEvent[] = [];
+  bus.subscribe((event) => events.push(event));
+  const registry = new Registry();
+  recordAcdMetrics(bus, registry);
+  publishAcdEvents(bus, redis, prefix, () => undefined);
   const { logger } = capturedLogger([], 'info');
   // The hand-off needs the rig's recorder and database, which exist only once the rig runs.
   const lateHandoff: QueueHandoff = { enqueue: (...args) => handoff.enqueue(...args) };
   const rig = await startIvrRig(t, [flow], { endpoints, timeScale: 0.2, handoff: lateHandoff });
-  const dispatcher = new AcdDispatcher({ store, recorder: rig.recorder, agents: (id) => AGENTS.find((agent) => agent.agentId === id), logger, sweepMs: 500 });
+  const dispatcher = new AcdDispatcher({ store, recorder: rig.recorder, agents: (id) => AGENTS.find((agent) => agent.agentId === id), logger, sweepMs: 500, events: bus });
   const handoff = new AcdHandoff(dispatcher, () => catalog, rig.db.pool, 'CN');
   dispatcher.start();
   t.teardown(() => dispatcher.stop());
   const login = async (agentId: string) => {
-    await store.agentLogin({ agentId, skills: { support: 5 }, queues: ['support'] });
+    dispatcher.agentChanged(await store.agentLogin({ agentId, skills: { support: 5 }, queues: ['support'] }));
     await dispatcher.agentFree(agentId);
   };
-  return { ...rig, store, dispatcher, login };
+  return { ...rig, store, dispatcher, login, events, registry, prefix };
 }
 
 /** The agent's status once it reaches `wanted` (or whatever it is after 5 s). */
@@ -62,6 +74,11 @@ async function statusOf(rig: { store: AcdStore }, agentId: string, wanted: strin
 
 t.test('a queued caller is offered to a free agent, bridged on answer; wrap-up, then available again', async (t) => {
   const rig = await acdRig(t, { 'PJSIP/2001': { behaviour: 'answer', answerAfterMs: 1000, hangupAfterMs: 5000 } });
+  const subscriber = new Redis(TEST_REDIS_URL);
+  t.teardown(() => subscriber.disconnect());
+  const published: string[] = [];
+  subscriber.on('message', (_channel: string, message: string) => published.push(message));
+  await subscriber.subscribe(acdEventChannel(rig.prefix));
   await rig.login('ann');
   const call = await rig.simulator.control.placeCall({ from: '+8613800138000', to: '800' });
   await waitUntil(() => rig.simulator.control.callState(call.channelId)?.bridgeId !== null && rig.simulator.control.callState(call.channelId)?.bridgeId !== undefined, 10_000, 'caller and agent bridged');
@@ -71,6 +88,14 @@ t.test('a queued caller is offered to a free agent, bridged on answer; wrap-up, 
   t.ok(row.ended_at, 'the agent hanging up ended the call for the caller too');
   t.equal(await statusOf(rig, 'ann', 'available'), 'available', 'available after wrap-up');
   await waitUntil(() => rig.dispatcher.trackedCount() === 0, 5000, 'the wrap-up timer to be gone');
+  const story = rig.events.map((event) => (event.type === 'agent.state' ? `${event.from}>${event.to}` : event.type));
+  t.same(story, ['logged_out>available', 'call.queued', 'available>offered', 'call.offered', 'offered>on_call', 'call.answered', 'on_call>wrap_up', 'wrap_up>available']);
+  await waitUntil(() => published.length === story.length, 5000, 'every event published on Redis');
+  t.match(JSON.parse(published[1]!), { type: 'call.queued', callId: call.channelId, queue: 'support', rule: 'everyone' });
+  const metrics = await rig.registry.metrics();
+  t.match(metrics, /ringside_acd_calls_total\{queue="support",event="answered"\} 1/);
+  t.match(metrics, /ringside_acd_wait_seconds_count\{queue="support",outcome="answered"\} 1/);
+  t.match(metrics, /ringside_agents\{state="available"\} 1/);
 });
 
 t.test('an agent who does not answer is paused "missed"; the call goes to the next agent from its place', async (t) => {
@@ -99,4 +124,9 @@ t.test('the caller hangs up while waiting, or while the agent\'s phone rings', a
   await waitUntil(() => rig.simulator.control.stats().channels === 0, 5000, 'the agent leg to be cancelled');
   t.equal(await statusOf(rig, 'ann', 'available'), 'available', 'the agent is free again');
   t.equal(rig.dispatcher.trackedCount(), 0);
+  t.same(
+    rig.events.filter((event) => event.type === 'call.abandoned').map((event) => event.type === 'call.abandoned' && event.stage),
+    ['queue', 'offered'],
+    'both abandons published with their stage',
+  );
 });
