@@ -109,6 +109,13 @@ export class AcdStore {
     return this.assign('acdAssignForAgent', this.keys.agent(agentId), agentId);
   }
 
+  /** A call the ACD holds (waiting or offered), or null once it has left. */
+  async getCall(callId: string): Promise<{ queue: string; state: string; enqueuedAt: number; agentId?: string } | null> {
+    const hash = await this.redis.hgetall(this.keys.call(callId));
+    if (!hash.queue || !hash.state) return null;
+    return { queue: hash.queue, state: hash.state, enqueuedAt: Number(hash.enqueuedAt ?? Date.now()), ...(hash.agent ? { agentId: hash.agent } : {}) };
+  }
+
   async getAgent(agentId: string): Promise<StoredAgent | null> {
     const hash = await this.redis.hgetall(this.keys.agent(agentId));
     if (!hash.state) return null;

@@ -1,3 +1,4 @@
+import type { RecoveryContext } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { CallEvent, LegFailure } from '../calls/telephony.js';
 import type { InteractionRecorder, InteractionOutcome } from '../interactions/interaction-recorder.js';
@@ -34,7 +35,17 @@ export interface DispatcherOptions {
   /** How often waiting calls are matched again, in case an event was missed (a safety net only). */
   sweepMs?: number;
   events?: AcdEventBus;
+  /** Every agent id the ACD knows (to find who a recovered conversation belongs to). */
+  agentIds?: () => string[];
+  /** Ring timeout and wrap-up of a queue (for recovered calls). */
+  queueSettings?: (queue: string) => { ringTimeoutSeconds: number; wrapUpSeconds: number };
+  /** Wrap-up of an agent's recovered conversation. */
+  wrapUpSeconds?: (agentId: string) => number;
 }
+
+/** Agent legs are named after their call, so a restarted node can tell them from callers. */
+const AGENT_LEG_PREFIX = 'agent-';
+const DEFAULT_WRAP_UP_SECONDS = 30;
 
 type LegEvent = Extract<CallEvent, { type: 'leg.answered' | 'leg.failed' }>;
 
@@ -55,10 +66,17 @@ export class AcdDispatcher {
   private readonly wrapUps = new Map<string, NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private legCounter = 0;
+  private stopping = false;
   private readonly log: Logger;
 
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.logger.child({ component: 'acd' });
+  }
+
+  /** Failures while this node stops are expected (its connections close under in-flight work): not errors then. */
+  private problem(log: Logger, fields: Record<string, unknown>, message: string): void {
+    if (this.stopping) log.debug(fields, message);
+    else log.error(fields, message);
   }
 
   private emit(event: AcdEvent): void {
@@ -76,6 +94,7 @@ export class AcdDispatcher {
   }
 
   stop(): void {
+    this.stopping = true;
     clearInterval(this.sweepTimer);
     for (const timer of this.wrapUps.values()) clearTimeout(timer);
     this.wrapUps.clear();
@@ -113,7 +132,7 @@ export class AcdDispatcher {
   /** An agent became available (login, end of pause or wrap-up): give them the longest-waiting call they can take. */
   async agentFree(agentId: string): Promise<void> {
     const assignment = await this.options.store.assignForAgent(agentId).catch((error: unknown) => {
-      this.log.error({ err: error, agentId }, 'could not look for a call for an agent');
+      this.problem(this.log, { err: error, agentId }, 'could not look for a call for an agent');
       return null;
     });
     if (assignment) await this.offerSafely(assignment);
@@ -123,7 +142,7 @@ export class AcdDispatcher {
     const call = this.waiting.get(callId);
     if (!call || call.offering || call.session.ended) return;
     const assignment = await this.options.store.assignForCall(callId).catch((error: unknown) => {
-      call.session.log.error({ err: error }, 'could not look for an agent');
+      this.problem(call.session.log, { err: error }, 'could not look for an agent');
       return null;
     });
     if (assignment) await this.offerSafely(assignment);
@@ -139,8 +158,8 @@ export class AcdDispatcher {
       await this.offer(assignment);
     } catch (error) {
       const call = this.waiting.get(assignment.callId);
-      this.log.error({ err: error, callId: assignment.callId, agentId: assignment.agentId }, 'offer failed; ending the call cleanly');
-      if (call && !call.session.ended) await call.session.telephony.hangup(call.session.channelId, 'congestion').catch(() => undefined);
+      this.problem(this.log, { err: error, callId: assignment.callId, agentId: assignment.agentId }, 'offer failed; ending the call cleanly');
+      if (call && !call.session.ended && !this.stopping) await call.session.telephony.hangup(call.session.channelId, 'congestion').catch(() => undefined);
     }
   }
 
@@ -155,7 +174,7 @@ export class AcdDispatcher {
     const agent = this.options.agents(assignment.agentId);
     const { session } = call;
     if (!agent) {
-      session.log.error({ agentId: assignment.agentId }, 'assigned agent has no phone; putting the call back');
+      this.problem(session.log, { agentId: assignment.agentId }, 'assigned agent has no phone; putting the call back');
       await this.missed(assignment, call, 'unreachable');
       return;
     }
@@ -164,7 +183,7 @@ export class AcdDispatcher {
     this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.queue, agentId: assignment.agentId, at: Date.now() });
     // Known at once: the call may end before any later step runs.
     call.settle('abandoned', `offered:${assignment.agentId}`);
-    const legId = `agent-${session.channelId}-${++this.legCounter}`;
+    const legId = `${AGENT_LEG_PREFIX}${session.channelId}-${++this.legCounter}`;
     session.adoptLeg(legId);
     void this.options.recorder.offered(session.channelId, assignment.agentId);
     session.log.info({ agentId: agent.agentId, endpoint: agent.endpoint }, 'offering the call to an agent');
@@ -188,8 +207,8 @@ export class AcdDispatcher {
     try {
       result = await answeredOrFailed;
     } catch {
-      // The caller hung up while the agent's phone rang: callerLeft() frees the agent.
-      await session.telephony.hangup(legId).catch(() => undefined);
+      // The caller hung up while the agent's phone rang: callerLeft() frees the agent. (A stopping node leaves it to the next.)
+      if (!this.stopping) await session.telephony.hangup(legId).catch(() => undefined);
       return;
     }
     if (!result || result.type === 'leg.failed') {
@@ -208,7 +227,7 @@ export class AcdDispatcher {
     call.session.log.info({ agentId: assignment.agentId, reason }, 'agent missed the call; back to its place in the queue');
     this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.queue, agentId: assignment.agentId, reason, at: Date.now() });
     const requeued = await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => {
-      call.session.log.error({ err: error }, 'could not requeue the call');
+      this.problem(call.session.log, { err: error }, 'could not requeue the call');
       return null;
     });
     this.agentChanged(requeued?.event);
@@ -227,25 +246,77 @@ export class AcdDispatcher {
     const { bridgeId } = await telephony.createBridge();
     await telephony.addToBridge(bridgeId, [session.channelId, legId]);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
-    // Whoever hangs up first ends the call for both.
+    await this.converse(session, legId, bridgeId, assignment.agentId, call.wrapUpSeconds);
+  }
+
+  /** Caller and agent talk; whoever hangs up first ends the call for both; then the agent's wrap-up. */
+  private async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, wrapUpSeconds: number): Promise<void> {
+    const { telephony } = session;
     const agentGone = session.waitFor(legGoneOf(legId)).then(
       async () => {
         await telephony.hangup(session.channelId).catch(() => undefined);
       },
       async () => {
-        await telephony.hangup(legId).catch(() => undefined);
+        // The session closed: the caller hung up — or this node is stopping and the conversation goes on without it.
+        if (!this.stopping) await telephony.hangup(legId).catch(() => undefined);
       },
     );
     await agentGone;
+    if (this.stopping) return;
     await telephony.destroyBridge(bridgeId).catch(() => undefined);
     session.releaseLeg(legId);
-    await this.wrapUp(assignment.agentId, call.wrapUpSeconds);
+    await this.wrapUp(agentId, wrapUpSeconds);
   }
+
+  /**
+   * After a restart: takes back a call the ACD held, from Redis. A call in
+   * conversation keeps talking (its agent found by the call they are on); a
+   * waiting call keeps its place; one that was ringing an agent goes back to
+   * its place (that agent paused "missed"). Agent legs are adopted with their call.
+   */
+  async recover(session: CallSession, context: RecoveryContext, settle: WaitingCall['settle']): Promise<'adopted' | 'leg' | 'fallback'> {
+    const { bridgePeers } = context;
+    const callId = session.channelId;
+    if (callId.startsWith(AGENT_LEG_PREFIX)) return 'leg';
+    const { store } = this.options;
+    const peer = bridgePeers[0];
+    if (peer) {
+      const agentId = await this.agentOnCall(callId);
+      if (!agentId) return 'fallback';
+      session.adoptLeg(peer);
+      settle('answered', `agent:${agentId}`);
+      session.log.info({ agentId }, 'conversation recovered after a restart');
+      void this.converse(session, peer, context.bridgeId ?? '', agentId, this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS).catch((error: unknown) =>
+        this.problem(session.log, { err: error }, 'recovered conversation failed'),
+      );
+      return 'adopted';
+    }
+    const held = await store.getCall(callId);
+    if (!held) return 'fallback';
+    if (held.state === 'offered') this.agentChanged((await store.requeueAtFront(callId)).event);
+    const settings = this.options.queueSettings?.(held.queue) ?? { ringTimeoutSeconds: 15, wrapUpSeconds: DEFAULT_WRAP_UP_SECONDS };
+    this.waiting.set(callId, { session, queue: held.queue, enqueuedAt: held.enqueuedAt, ...settings, settle, offering: false });
+    session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
+    settle('abandoned', `queue:${held.queue}`);
+    await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);
+    session.log.info({ queue: held.queue }, 'waiting call recovered at its place');
+    void this.tryForCall(callId);
+    return 'adopted';
+  }
+
+  private async agentOnCall(callId: string): Promise<string | null> {
+    for (const agentId of this.options.agentIds?.() ?? []) {
+      const agent = await this.options.store.getAgent(agentId);
+      if (agent?.callId === callId && (agent.status === 'on_call' || agent.status === 'offered')) return agentId;
+    }
+    return null;
+  }
+
 
   private async wrapUp(agentId: string, seconds: number): Promise<void> {
     this.agentChanged(
       await this.options.store.agentHungUp(agentId, Date.now() + seconds * 1000).catch((error: unknown) => {
-        this.log.error({ err: error, agentId }, 'could not start wrap-up');
+        this.problem(this.log, { err: error, agentId }, 'could not start wrap-up');
         return undefined;
       }),
     );
@@ -264,6 +335,8 @@ export class AcdDispatcher {
 
   /** The caller hung up while waiting or while an agent's phone rang. */
   private async callerLeft(callId: string): Promise<void> {
+    // A stopping node closes its sessions without the callers going anywhere: they stay queued in Redis.
+    if (this.stopping) return;
     const call = this.waiting.get(callId);
     if (!call) return;
     this.waiting.delete(callId);

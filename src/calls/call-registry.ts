@@ -10,6 +10,20 @@ export interface CallFlow {
   run(session: CallSession): Promise<void>;
   /** The call is over for Ringside: hung up, or gone back to the dialplan. Called once per call. */
   onCallEnded?(session: CallSession, how: 'hung-up' | 'left-application'): void;
+  /**
+   * A live call this process finds with no flow running (it restarted, or took
+   * the application over): `adopted` if the flow carries it on from its state
+   * in Redis, `leg` if it is some call's agent or snoop leg (adopted with that
+   * call), `fallback` to send it to the fallback.
+   */
+  recover?(session: CallSession, context: RecoveryContext): Promise<'adopted' | 'leg' | 'fallback'>;
+}
+
+/** What the application's bridges say about a recovered channel. */
+export interface RecoveryContext {
+  /** Other live channels in the same bridge (the agent of a conversation). */
+  bridgePeers: string[];
+  bridgeId: string | null;
 }
 
 /** Where a call goes when Ringside cannot handle it: back to the dialplan (e.g. the ringside-down context). */
@@ -192,19 +206,43 @@ export class CallRegistry {
         this.log.info({ callId: stored.channelId }, 'stored call no longer exists; closing it');
         await store.remove(stored.channelId);
       }
+      const bridges = await telephony.listBridges();
+      const contextOf = (channelId: string): RecoveryContext => {
+        const bridge = bridges.find((candidate) => candidate.channelIds.includes(channelId));
+        return { bridgeId: bridge?.bridgeId ?? null, bridgePeers: bridge ? bridge.channelIds.filter((id) => id !== channelId && live.has(id)) : [] };
+      };
+      const legs: string[] = [];
       for (const channel of live.values()) {
         if (this.sessions.has(channel.channelId) || this.legOwners.has(channel.channelId)) continue;
-        this.log.warn({ callId: channel.channelId }, 'call found in the application with no flow running; sending it to the fallback');
         const orphan = new CallSession(
           { channelId: channel.channelId, callerNumber: channel.callerNumber, callerName: '', dialledNumber: channel.dialledNumber, arrivedAt: new Date() },
           telephony,
           this.options.logger.child({ callId: channel.channelId }),
+          { adopt: (leg, owner) => this.legOwners.set(leg, owner), release: (leg) => this.legOwners.delete(leg) },
         );
+        // Registered before recovery so that its events reach it while the flow takes it back.
         this.sessions.set(channel.channelId, orphan);
+        const verdict = (await this.options.flow.recover?.(orphan, contextOf(channel.channelId)).catch((error: unknown) => {
+          orphan.log.error({ err: error }, 'could not recover the call');
+          return 'fallback' as const;
+        })) ?? 'fallback';
+        if (verdict === 'leg') {
+          this.sessions.delete(channel.channelId);
+          legs.push(channel.channelId);
+          continue;
+        }
+        if (verdict === 'adopted') {
+          orphan.handedOff = true;
+          orphan.log.info('call recovered where it stood');
+          continue;
+        }
+        orphan.log.warn('call found in the application with no flow running; sending it to the fallback');
         await this.sendToFallback(orphan);
       }
+      // Legs whose call was not recovered have nobody on the other end any more.
+      for (const leg of legs) if (!this.legOwners.has(leg)) await this.hangupStray(leg);
       // A bridge left empty by calls that ended meanwhile would otherwise live until Asterisk restarts.
-      for (const bridge of await telephony.listBridges()) {
+      for (const bridge of bridges) {
         if (bridge.channelIds.some((id) => live.has(id))) continue;
         this.log.info({ bridgeId: bridge.bridgeId }, 'destroying a bridge left empty while disconnected');
         await telephony.destroyBridge(bridge.bridgeId).catch(() => undefined);

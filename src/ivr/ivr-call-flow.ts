@@ -1,11 +1,11 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CallFlow } from '../calls/call-registry.js';
+import type { CallFlow, RecoveryContext } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { Pool } from '../db/pool.js';
 import { lookupCaller } from '../customers/lookup.js';
 import { normaliseCallerId } from '../customers/phone.js';
 import type { CallerLookup } from '../customers/schemas.js';
-import type { InteractionRecorder } from '../interactions/interaction-recorder.js';
+import type { InteractionOutcome, InteractionRecorder } from '../interactions/interaction-recorder.js';
 import type { IvrRun, QueueHandoff } from './context.js';
 import { runIvr } from './interpreter.js';
 import type { Flow } from './schema.js';
@@ -24,6 +24,8 @@ export interface IvrCallFlowOptions {
   handoff: QueueHandoff;
   transferContext: string;
   now?: () => Date;
+  /** Takes back calls found after a restart (the ACD: waiting and talking calls). */
+  recovery?: { recover(session: CallSession, context: RecoveryContext, settle: (outcome: InteractionOutcome, detail: string) => void): Promise<'adopted' | 'leg' | 'fallback'> };
 }
 
 /**
@@ -36,11 +38,13 @@ export class IvrCallFlow implements CallFlow {
   private readonly runs = new Map<string, IvrRun>();
   /** Each call's walk through its flow, settled or not: the interaction is closed after the last step is written. */
   private readonly walks = new Map<string, Promise<void>>();
+  /** Calls taken back after a restart, with the outcome they will close with. */
+  private readonly recovered = new Map<string, { outcome: InteractionOutcome; detail: string }>();
 
   constructor(private readonly options: IvrCallFlowOptions) {}
 
   activeRuns(): number {
-    return this.runs.size + this.walks.size;
+    return this.runs.size + this.walks.size + this.recovered.size;
   }
 
   run(session: CallSession): Promise<void> {
@@ -109,7 +113,26 @@ export class IvrCallFlow implements CallFlow {
     }
   }
 
+  async recover(session: CallSession, context: RecoveryContext): Promise<'adopted' | 'leg' | 'fallback'> {
+    if (!this.options.recovery) return 'fallback';
+    const callId = session.channelId;
+    const verdict = await this.options.recovery.recover(session, context, (outcome, detail) => this.recovered.set(callId, { outcome, detail }));
+    if (verdict !== 'adopted') this.recovered.delete(callId);
+    return verdict;
+  }
+
   onCallEnded(session: CallSession, how: 'hung-up' | 'left-application'): void {
+    const recovered = this.recovered.get(session.channelId);
+    if (recovered) {
+      this.recovered.delete(session.channelId);
+      void this.options.recorder.close(session.channelId, recovered.outcome, recovered.detail);
+      return;
+    }
+    // A call found after a restart that nobody could take back went to the fallback.
+    if (!this.walks.has(session.channelId) && !this.runs.has(session.channelId)) {
+      void this.options.recorder.close(session.channelId, how === 'left-application' ? 'failed' : 'abandoned', 'found after a restart; sent to the fallback');
+      return;
+    }
     const walk = this.walks.get(session.channelId) ?? Promise.resolve();
     this.walks.delete(session.channelId);
     // The session is closed, so the walk stops at its next wait; its last step's path entry then lands before the outcome.

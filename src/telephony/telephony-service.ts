@@ -65,7 +65,20 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
   recordAcdMetrics(events, metrics.registry);
   publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
-  const dispatcher = new AcdDispatcher({ store, recorder, agents: (agentId) => agents.find((agent) => agent.agentId === agentId), logger, events });
+  const queueSettings = (name: string) => {
+    const queue = rules.current().queues().find((candidate) => candidate.name === name);
+    return { ringTimeoutSeconds: queue?.ringTimeoutSeconds ?? 15, wrapUpSeconds: queue?.wrapUpSeconds ?? 30 };
+  };
+  const dispatcher = new AcdDispatcher({
+    store,
+    recorder,
+    agents: (agentId) => agents.find((agent) => agent.agentId === agentId),
+    agentIds: () => agents.map((agent) => agent.agentId),
+    queueSettings,
+    wrapUpSeconds: (agentId) => Math.max(0, ...(agents.find((agent) => agent.agentId === agentId)?.queues ?? []).map((queue) => queueSettings(queue).wrapUpSeconds)),
+    logger,
+    events,
+  });
   const acd: AcdService = {
     store,
     dispatcher,
@@ -87,6 +100,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
       recorder,
       handoff: new AcdHandoff(dispatcher, () => rules.current(), db, config.defaultRegion),
       transferContext: config.ari.transferContext,
+      recovery: dispatcher,
     });
   const telephony = new AriTelephony({ url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app, logger });
   const calls = new CallRegistry({

@@ -11,7 +11,13 @@ import type { QueueHandoff } from '../../src/ivr/context.js';
 import type { Flow } from '../../src/ivr/schema.js';
 import { loadRulesDirectory } from '../../src/routing/rules-catalog.js';
 import type { EndpointBehaviour } from '../../src/telephony/simulator/index.js';
-import { startIvrRig } from '../helpers/ivr.js';
+import { flowSource, startIvrRig } from '../helpers/ivr.js';
+import { CallRegistry } from '../../src/calls/call-registry.js';
+import { CallStore } from '../../src/calls/call-store.js';
+import { HoldingHandoff } from '../../src/ivr/holding-handoff.js';
+import { IvrCallFlow } from '../../src/ivr/ivr-call-flow.js';
+import { AriTelephony } from '../../src/telephony/ari/adapter.js';
+import { ARI_PASSWORD, ARI_USER } from '../helpers/telephony.js';
 import { capturedLogger } from '../helpers/logs.js';
 import { createTestRedis } from '../helpers/redis.js';
 import { waitUntil } from '../helpers/telephony.js';
@@ -58,7 +64,7 @@ async function acdRig(t: Parameters<typeof startIvrRig>[0], endpoints: Record<st
     dispatcher.agentChanged(await store.agentLogin({ agentId, skills: { support: 5 }, queues: ['support'] }));
     await dispatcher.agentFree(agentId);
   };
-  return { ...rig, store, dispatcher, login, events, registry, prefix };
+  return { ...rig, store, dispatcher, login, events, registry, prefix, redis };
 }
 
 /** The agent's status once it reaches `wanted` (or whatever it is after 5 s). */
@@ -129,4 +135,63 @@ t.test('the caller hangs up while waiting, or while the agent\'s phone rings', a
     ['queue', 'offered'],
     'both abandons published with their stage',
   );
+});
+
+t.test('a restart keeps waiting calls in order and lets a conversation go on', async (t) => {
+  const rig = await acdRig(t, { 'PJSIP/2001': { behaviour: 'manual' } });
+  await rig.login('ann');
+  const talking = await rig.simulator.control.placeCall({ from: '+8613800138000', to: '800' });
+  await waitUntil(() => rig.events.some((event) => event.type === 'call.offered'), 5000, 'the first call offered');
+  await rig.simulator.control.answerEndpoint('PJSIP/2001');
+  await waitUntil(() => Boolean(rig.simulator.control.callState(talking.channelId)?.bridgeId), 5000, 'the conversation to start');
+  const first = await rig.simulator.control.placeCall({ from: '+8613800138001', to: '800' });
+  await waitUntil(() => Boolean(rig.simulator.control.callState(first.channelId)?.musicOnHold), 5000, 'the first waiting call');
+  const second = await rig.simulator.control.placeCall({ from: '+8613800138002', to: '800' });
+  await waitUntil(() => Boolean(rig.simulator.control.callState(second.channelId)?.musicOnHold), 5000, 'the second waiting call');
+  t.same(await rig.store.waitingCalls('support'), [first.channelId, second.channelId]);
+
+  // The process goes away: its WebSocket closes; calls stay in Asterisk, ACD state in Redis.
+  rig.dispatcher.stop();
+  rig.calls.shutdown();
+  await rig.telephony.stop();
+
+  const { logger, lines } = capturedLogger([], 'info');
+  const telephony = new AriTelephony({ url: rig.simulator.url, user: ARI_USER, password: ARI_PASSWORD, app: 'ringside', logger, reconnectInitialMs: 50 });
+  const dispatcher = new AcdDispatcher({
+    store: rig.store,
+    recorder: rig.recorder,
+    agents: (id) => AGENTS.find((agent) => agent.agentId === id),
+    agentIds: () => AGENTS.map((agent) => agent.agentId),
+    queueSettings: () => ({ ringTimeoutSeconds: 5, wrapUpSeconds: 1 }),
+    wrapUpSeconds: () => 1,
+    logger,
+    sweepMs: 500,
+  });
+  const ivr = new IvrCallFlow({ flows: flowSource([flow]), db: rig.db.pool, region: 'CN', recorder: rig.recorder, handoff: new HoldingHandoff(), transferContext: 'ringside-transfer', recovery: dispatcher });
+  const calls = new CallRegistry({ telephony, store: new CallStore(rig.redis, 'ringside', 'restarted'), flow: ivr, fallback: { context: 'ringside-down' }, logger });
+  dispatcher.start();
+  await telephony.start();
+  t.teardown(async () => {
+    dispatcher.stop();
+    calls.shutdown();
+    await telephony.stop();
+  });
+  await waitUntil(() => calls.activeCalls() === 3, 5000, 'the three calls taken back').catch((error: unknown) => {
+    t.comment(lines.join('\n'));
+    throw error;
+  });
+  t.match(lines.join('\n'), /conversation recovered after a restart/);
+  t.equal(lines.filter((line) => line.includes('waiting call recovered at its place')).length, 2);
+
+  // The agent ends the conversation: the caller is hung up, and after wrap-up the agent takes the first waiting call.
+  await rig.simulator.control.hangupEndpoint('PJSIP/2001');
+  t.match(await rig.closed(talking.channelId), { outcome: 'answered', outcome_detail: 'agent:ann' });
+  await waitUntil(() => rig.simulator.control.callState(first.channelId)?.musicOnHold === false || false, 100).catch(() => undefined);
+  const deadline = Date.now() + 8000;
+  while ((await rig.store.getAgent('ann'))?.callId !== first.channelId && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal((await rig.store.getAgent('ann'))?.callId, first.channelId, 'the longest-waiting call goes first after the restart');
+  t.same(await rig.store.waitingCalls('support'), [second.channelId], 'the other still waits at its place');
+  await rig.simulator.control.hangup(first.channelId);
+  await rig.simulator.control.hangup(second.channelId);
+  t.match(await rig.closed(second.channelId), { outcome: 'abandoned', outcome_detail: 'queue:support' });
 });
