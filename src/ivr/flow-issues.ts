@@ -1,10 +1,10 @@
-/** What the flow checks report: which file, where inside it, and why. */
-export interface FlowIssue {
-  file: string;
-  /** Dotted location inside the file, e.g. `steps.main_menu.options.3`; empty for the file (or directory) as a whole. */
-  path: string;
-  message: string;
-}
+import type { FileIssue } from '../config/live-directory.js';
+
+/**
+ * What the flow checks report: which file, where inside it (dotted, e.g.
+ * `steps.main_menu.options.3`; empty for the file or directory as a whole), and why.
+ */
+export type FlowIssue = FileIssue;
 
 /** One line per issue, the form `ringside check` prints and logs carry: `file: path: reason`. */
 export function formatIssue(issue: FlowIssue, kind: 'error' | 'warning' = 'error'): string {
