@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { readYamlDirectory } from '../config/yaml-directory.js';
 import { joinPath, type FlowIssue } from './flow-issues.js';
 import { noInputCycles, stepEdges, takesInput } from './flow-graph.js';
 import type { Flow } from './schema.js';
@@ -21,8 +20,6 @@ export interface FlowDirectoryResult {
   errors: FlowIssue[];
   warnings: FlowIssue[];
 }
-
-const FLOW_FILE = /\.ya?ml$/i;
 
 /** `+800` and `800` are one number: callers' networks differ in whether they send the +. */
 export function numberKey(dialled: string): string {
@@ -75,38 +72,11 @@ interface LoadedFlow {
 }
 
 function readFlowFiles(dir: string): { loaded: LoadedFlow[]; errors: FlowIssue[]; warnings: FlowIssue[] } {
-  const loaded: LoadedFlow[] = [];
-  const errors: FlowIssue[] = [];
-  const warnings: FlowIssue[] = [];
-  let names: string[];
-  try {
-    names = fs
-      .readdirSync(dir, { withFileTypes: true })
-      // Dot files are editors' swap and backup files, mid-save; never flows.
-      .filter((entry) => entry.isFile() && FLOW_FILE.test(entry.name) && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : error instanceof Error ? error.message : String(error);
-    return { loaded, errors: [{ file: dir, path: '', message: `cannot read the flow directory: ${reason}` }], warnings };
-  }
-  for (const name of names) {
-    const file = path.join(dir, name);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      // A file deleted between listing and reading is simply gone (an editor's save in progress).
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      errors.push({ file, path: '', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
-    }
+  const read = readYamlDirectory(dir, 'the flow directory', (text, file) => {
     const result = validateFlowText(text, file);
-    errors.push(...result.errors);
-    warnings.push(...result.warnings);
-    if (result.flow) loaded.push({ file, flow: result.flow });
-  }
-  return { loaded, errors, warnings };
+    return { value: result.flow, errors: result.errors, warnings: result.warnings };
+  });
+  return { loaded: read.loaded.map(({ file, value }) => ({ file, flow: value })), errors: read.errors, warnings: read.warnings };
 }
 
 /** Checks between files: names, numbers, the default, transfers, and loops that cross flows. */

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { readYamlDirectory } from '../config/yaml-directory.js';
 import { joinPath } from '../ivr/flow-issues.js';
 import { resolveQueue } from './queue-defaults.js';
 import type { QueueDefinition, Rule, RulesFile } from './schema.js';
@@ -21,8 +20,6 @@ export interface RulesDirectoryResult {
   errors: RulesIssue[];
   warnings: RulesIssue[];
 }
-
-const RULES_FILE = /\.ya?ml$/i;
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -64,38 +61,11 @@ interface LoadedFile {
 }
 
 function readRulesFiles(dir: string): { loaded: LoadedFile[]; errors: RulesIssue[]; warnings: RulesIssue[] } {
-  const loaded: LoadedFile[] = [];
-  const errors: RulesIssue[] = [];
-  const warnings: RulesIssue[] = [];
-  let names: string[];
-  try {
-    names = fs
-      .readdirSync(dir, { withFileTypes: true })
-      // Dot files are editors' swap and backup files, mid-save; never rules.
-      .filter((entry) => entry.isFile() && RULES_FILE.test(entry.name) && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : error instanceof Error ? error.message : String(error);
-    return { loaded, errors: [{ file: dir, path: '', message: `cannot read the routing rules directory: ${reason}` }], warnings };
-  }
-  for (const name of names) {
-    const file = path.join(dir, name);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      // A file deleted between listing and reading is simply gone (an editor's save in progress).
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      errors.push({ file, path: '', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
-    }
+  const read = readYamlDirectory(dir, 'the routing rules directory', (text, file) => {
     const result = validateRulesText(text, file);
-    errors.push(...result.errors);
-    warnings.push(...result.warnings);
-    if (result.content) loaded.push({ file, content: result.content });
-  }
-  return { loaded, errors, warnings };
+    return { value: result.content, errors: result.errors, warnings: result.warnings };
+  });
+  return { loaded: read.loaded.map(({ file, value }) => ({ file, content: value })), errors: read.errors, warnings: read.warnings };
 }
 
 /** Checks between files: unique names, queues that exist, one default rule and last. */
