@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { AcdStore } from '../src/acd/acd-store.js';
 import type { Assignment } from '../src/acd/types.js';
-import { createRedis } from '../src/redis/client.js';
+import { createRedis, deleteKeysMatching } from '../src/redis/client.js';
 import { round, summarise } from './stats.js';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -120,13 +119,4 @@ export async function acdBenchmark(): Promise<Record<string, number>> {
   }
 }
 
-async function cleanup(prefix: string): Promise<void> {
-  const cleaner = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await cleaner.del(...keys);
-  } while (cursor !== '0');
-  cleaner.disconnect();
-}
+const cleanup = (prefix: string): Promise<void> => deleteKeysMatching(REDIS_URL, `${prefix}*`);

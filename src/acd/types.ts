@@ -1,4 +1,4 @@
-import type { AgentStateEvent, AgentStatus } from '../agents/agent-state.js';
+import type { AgentState, AgentStateEvent } from '../agents/agent-state.js';
 
 /** Minimum level per skill name, e.g. `{ sales: 3, french: 2 }`. */
 export type Skills = Record<string, number>;
@@ -34,14 +34,9 @@ export type RemovedCall =
   | { state: 'waiting'; queue: string; waitedMs: number; position: number }
   | { state: 'offered'; queue: string; waitedMs: number; agentId: string; event?: AgentStateEvent };
 
-export interface StoredAgent {
+/** An agent as Redis holds it: the state machine's state plus what the ACD matches on. */
+export interface StoredAgent extends AgentState {
   agentId: string;
-  status: AgentStatus;
-  since: number;
-  reason?: string;
-  callId?: string;
-  until?: number;
-  logoutPending: boolean;
   skills: Skills;
   queues: string[];
   callsToday: number;

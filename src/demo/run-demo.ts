@@ -8,7 +8,7 @@ import { seedCrm } from '../seed/seed.js';
 import { closeOnSignals, startServer, type RunningServer } from '../server.js';
 import { startSimulator, type EndpointBehaviour, type RunningSimulator } from '../telephony/simulator/index.js';
 import { secretsOf } from '../config/env.js';
-import { Redis } from 'ioredis';
+import { deleteKeysMatching } from '../redis/client.js';
 import { SyntheticCallers } from './synthetic-callers.js';
 
 export interface DemoOptions {
@@ -33,19 +33,8 @@ function agentPhones(): Record<string, EndpointBehaviour> {
 }
 
 /** The demo's simulator starts empty, so ACD state left by an earlier demo run refers to calls that no longer exist. */
-async function clearAcdState(config: Config): Promise<void> {
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.keyPrefix}{acd}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+function clearAcdState(config: Config): Promise<void> {
+  return deleteKeysMatching(config.redis.url, `${config.redis.keyPrefix}{acd}:*`);
 }
 
 async function prepareCrm(config: Config, customers: number, log: Logger): Promise<void> {

@@ -128,9 +128,10 @@ export const BranchStep = Type.Object(
   { additionalProperties: false },
 );
 
-const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+/** Time of day, 24 h (shared with routing rules' calendars). */
+export const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
 // Spelt out: a literal mapped from string[] has the static type never, which rejected every typed `days` list.
-const Day = Type.Union([
+export const Day = Type.Union([
   Type.Literal('mon'),
   Type.Literal('tue'),
   Type.Literal('wed'),

@@ -19,3 +19,22 @@ export function createRedis(url: string, keyPrefix: string): Redis {
   redis.on('error', () => undefined);
   return redis;
 }
+
+/**
+ * Deletes every key matching a pattern of full key names (SCAN does not apply
+ * the key prefix, so pass it in the pattern), through a connection of its own.
+ */
+export async function deleteKeysMatching(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Comparison as IvrComparison } from '../ivr/schema.js';
+import { Day, Comparison as IvrComparison, Time } from '../ivr/schema.js';
 
 /**
  * The routing-rules file format (routing-rules/*.yaml). A file holds queue
@@ -88,16 +88,6 @@ export const FIELD_PATTERN = `^(${IVR_FIELD_PATTERN}|${ROUTING_FIELDS.join('|')}
 export const Comparison = Type.Object({ ...IvrComparison.properties, field: Type.String({ pattern: FIELD_PATTERN }) }, { additionalProperties: false });
 export type Comparison = Static<typeof Comparison>;
 
-const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
-const Day = Type.Union([
-  Type.Literal('mon'),
-  Type.Literal('tue'),
-  Type.Literal('wed'),
-  Type.Literal('thu'),
-  Type.Literal('fri'),
-  Type.Literal('sat'),
-  Type.Literal('sun'),
-]);
 
 /** Calendar matching: holds when the call's moment, in the time zone, fits every part given. */
 export const TimeWindow = Type.Object(
