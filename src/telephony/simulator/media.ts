@@ -130,15 +130,18 @@ function startItem(pbx: Pbx, playback: Playback, offsetMs: number, first: boolea
     return;
   }
   playback.remainingMs = Math.max(0, duration - offsetMs);
+  playRemaining(pbx, playback);
+}
+
+/** Plays the rest of the current item, then the next item or the end of the playback. */
+function playRemaining(pbx: Pbx, playback: Playback): void {
   playback.startedAt = pbx.scheduler.now();
   playback.timer = pbx.scheduler.after(ownerKey(playback), playback.remainingMs, () => {
     playback.timer = null;
     if (playback.index + 1 < playback.media.length) {
       playback.index++;
       startItem(pbx, playback, 0, false);
-    } else {
-      finish(pbx, playback, 'done');
-    }
+    } else finish(pbx, playback, 'done');
   });
 }
 
@@ -177,14 +180,7 @@ export function resumePlayback(pbx: Pbx, playback: Playback, restart: boolean): 
     return;
   }
   playback.state = 'playing';
-  playback.startedAt = pbx.scheduler.now();
-  playback.timer = pbx.scheduler.after(ownerKey(playback), playback.remainingMs, () => {
-    playback.timer = null;
-    if (playback.index + 1 < playback.media.length) {
-      playback.index++;
-      startItem(pbx, playback, 0, false);
-    } else finish(pbx, playback, 'done');
-  });
+  playRemaining(pbx, playback);
 }
 
 export function startMoh(pbx: Pbx, channel: Channel): void {
