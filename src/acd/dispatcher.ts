@@ -148,8 +148,17 @@ export class AcdDispatcher {
     if (assignment) await this.offerSafely(assignment);
   }
 
+  /**
+   * The safety net walks the available agents of the queues that have callers
+   * waiting (usually none while calls wait), not every waiting call: with
+   * thousands waiting, one script per call every sweep would be the hot path.
+   */
   private async sweep(): Promise<void> {
-    for (const callId of [...this.waiting.keys()]) await this.tryForCall(callId);
+    const queues = new Set([...this.waiting.values()].filter((call) => !call.offering).map((call) => call.queue));
+    for (const queue of queues) {
+      const available = await this.options.store.availableAgents(queue).catch(() => []);
+      for (const agentId of available) await this.agentFree(agentId);
+    }
   }
 
   /** The error boundary of an offer: whatever fails, the caller is not left waiting in silence with a ringing agent. */

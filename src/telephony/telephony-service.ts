@@ -84,7 +84,8 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     dispatcher,
     agents: () => agents,
     login: async (agentId) => {
-      agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
+      // Reloaded only for an agent created since the last load.
+      if (!agents.some((candidate) => candidate.agentId === agentId)) agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
       const agent = agents.find((candidate) => candidate.agentId === agentId);
       if (!agent) throw new Error(`no active agent ${agentId} with a phone`);
       dispatcher.agentChanged(await store.agentLogin(agent));
