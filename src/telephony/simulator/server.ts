@@ -14,6 +14,7 @@ import { Router } from './router.js';
 import { readParams } from './router.js';
 import { bridgeRoutes } from './routes/bridges.js';
 import { channelRoutes } from './routes/channels.js';
+import { snoopRoutes } from './routes/snoop.js';
 import { mediaRoutes } from './routes/media.js';
 import { AriError } from './routes/spec.js';
 import type { RouteSpec } from './routes/spec.js';
@@ -21,7 +22,7 @@ import { systemRoutes } from './routes/system.js';
 import type { RunningSimulator, SimulatorOptions } from './types.js';
 import { SimulatorError } from './types.js';
 
-export const ARI_ROUTES: RouteSpec[] = [...systemRoutes, ...channelRoutes, ...bridgeRoutes, ...mediaRoutes];
+export const ARI_ROUTES: RouteSpec[] = [...systemRoutes, ...channelRoutes, ...snoopRoutes, ...bridgeRoutes, ...mediaRoutes];
 const MAX_BODY = 1024 * 1024;
 
 export interface SimulatorInternals extends RunningSimulator {

@@ -1,4 +1,4 @@
-/** /channels: list, originate, control of a channel in Stasis, media, variables, snoop. */
+/** /channels: list, originate, control of a channel in Stasis, media, variables (snoop: snoop.ts). */
 import { randomUUID } from 'node:crypto';
 import { HANGUP_REASONS } from '../causes.js';
 import { play, record, startMoh, stopMoh } from '../media.js';
@@ -9,22 +9,7 @@ import { originate } from '../phones.js';
 import type { Pbx } from '../pbx.js';
 import { AriError, bool, container, list, noContent, num, pathParam, query, str } from './spec.js';
 import type { Params, ParamSpec, Reply, RouteSpec } from './spec.js';
-
-const channelId = pathParam('channelId', 'Channel id');
-const NOT_FOUND = { code: 404, reason: 'Channel not found' };
-const NOT_IN_STASIS = { code: 409, reason: 'Channel not in a Stasis application' };
-
-export function findChannel(pbx: Pbx, params: Params, name = 'channelId'): Channel {
-  const channel = pbx.channels.get(str(params, name) ?? '');
-  if (!channel) throw new AriError(404, 'Channel not found');
-  return channel;
-}
-
-export function stasisChannel(pbx: Pbx, params: Params): Channel {
-  const channel = findChannel(pbx, params);
-  if (channel.stasisApp === null) throw new AriError(409, 'Channel not in Stasis application');
-  return channel;
-}
+import { channelId, findChannel, NOT_FOUND, NOT_IN_STASIS, stasisChannel } from './channel-lookup.js';
 
 const originateParams: ParamSpec[] = [
   query('endpoint', 'string', 'Endpoint to call, TECH/resource', { required: true, missingMessage: 'Endpoint must be specified' }),
@@ -153,51 +138,6 @@ const playParams: ParamSpec[] = [
   query('lang', 'string', 'Language of the sounds'),
   query('offsetms', 'int', 'Milliseconds to skip at the start of the first media', { min: 0, defaultValue: 0 }),
   query('skipms', 'int', 'Milliseconds to skip on forward / reverse', { min: 0, defaultValue: 3000 }),
-];
-
-function doSnoop(pbx: Pbx, params: Params, snoopId: string | undefined): Reply {
-  const target = findChannel(pbx, params);
-  const app = str(params, 'app') ?? '';
-  const spy = str(params, 'spy') ?? 'none';
-  const whisper = str(params, 'whisper') ?? 'none';
-  if (spy === 'none' && whisper === 'none') throw new AriError(400, 'Invalid direction specified');
-  const id = snoopId ?? str(params, 'snoopId') ?? pbx.nextUniqueId();
-  if (pbx.channels.has(id)) throw new AriError(409, 'Channel with given unique ID already exists');
-  const appArgs = str(params, 'appArgs') ?? '';
-  const snoop = pbx.createChannel({
-    id,
-    name: pbx.nextSnoopName(target.id),
-    state: 'Up',
-    protocolId: '',
-    caller: { name: '', number: '' },
-    connected: { name: '', number: '' },
-    dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
-    creationtime: pbx.timestamp(),
-    kind: 'snoop',
-  });
-  snoop.snoopOf = target.id;
-  target.snoops.add(snoop.id);
-  const body = channelSnapshot(snoop);
-  return {
-    status: 200,
-    body,
-    after: () => {
-      if (pbx.channels.get(snoop.id) !== snoop) return;
-      snoop.dialplan = { ...snoop.dialplan, app_name: 'Stasis', app_data: [app, appArgs].filter((s) => s !== '').join(',') };
-      pbx.enterStasis(snoop, app, appArgs === '' ? [] : appArgs.split(','));
-    },
-  };
-}
-
-const snoopParams: ParamSpec[] = [
-  query('spy', 'string', 'Direction of audio to spy on', { allowed: ['none', 'both', 'out', 'in'], defaultValue: 'none', invalidMessage: 'Invalid direction specified for spy' }),
-  query('whisper', 'string', 'Direction of audio to whisper into', {
-    allowed: ['none', 'both', 'out', 'in'],
-    defaultValue: 'none',
-    invalidMessage: 'Invalid direction specified for whisper',
-  }),
-  query('app', 'string', 'Stasis application the snoop channel is placed into', { required: true, missingMessage: 'Application name is required' }),
-  query('appArgs', 'string', 'Comma-separated arguments for StasisStart'),
 ];
 
 export const channelRoutes: RouteSpec[] = [
@@ -441,27 +381,5 @@ export const channelRoutes: RouteSpec[] = [
       pbx.setVariable(channel, str(params, 'variable') ?? '', str(params, 'value') ?? '');
       return noContent();
     },
-  },
-  {
-    resource: 'channels',
-    path: '/channels/{channelId}/snoop',
-    method: 'POST',
-    nickname: 'snoopChannel',
-    summary: 'Spy on or whisper to a channel through a new snoop channel.',
-    responseClass: 'Channel',
-    params: [channelId, ...snoopParams, query('snoopId', 'string', 'Id for the snoop channel')],
-    errors: [{ code: 400, reason: 'Invalid parameters' }, NOT_FOUND],
-    handle: (pbx, params) => doSnoop(pbx, params, undefined),
-  },
-  {
-    resource: 'channels',
-    path: '/channels/{channelId}/snoop/{snoopId}',
-    method: 'POST',
-    nickname: 'snoopChannelWithId',
-    summary: 'Snoop with the snoop channel id in the path.',
-    responseClass: 'Channel',
-    params: [channelId, pathParam('snoopId', 'Snoop channel id'), ...snoopParams],
-    errors: [{ code: 400, reason: 'Invalid parameters' }, NOT_FOUND],
-    handle: (pbx, params) => doSnoop(pbx, params, str(params, 'snoopId')),
   },
 ];
