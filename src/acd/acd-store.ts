@@ -3,7 +3,7 @@ import { RingsideError, conflict, notFound } from '../errors.js';
 import type { Redis } from '../redis/client.js';
 import { AcdKeys } from './keys.js';
 import { defineAcdScripts, runScript, type ScriptName } from './lua-scripts.js';
-import type { AgentProfile, Assignment, CallToQueue, QueueStrategy, RemovedCall, StoredAgent } from './types.js';
+import type { AgentProfile, Assignment, CallChange, CallToQueue, HeldCall, QueueStrategy, RemovedCall, StoredAgent } from './types.js';
 
 /** Agent actions a caller may ask for directly; offers only happen through assignment. */
 type DirectAction = Exclude<AgentActionType, 'offer' | 'login'>;
@@ -22,12 +22,16 @@ interface ScriptError {
 export class AcdStore {
   readonly keys: AcdKeys;
 
+  /** This node's name (its Stasis application): calls it enqueues are its own, offers for them come to its inbox. */
+  readonly node: string;
+
   constructor(
     private readonly redis: Redis,
-    options: { tag?: string; now?: () => number } = {},
+    options: { tag?: string; now?: () => number; node?: string } = {},
   ) {
     this.keys = new AcdKeys(options.tag, redis.options.keyPrefix ?? '');
     this.now = options.now ?? Date.now;
+    this.node = options.node ?? '';
     defineAcdScripts(redis);
   }
 
@@ -40,6 +44,7 @@ export class AcdStore {
       JSON.stringify(call.skills ?? {}),
       call.priority ?? 0,
       call.enqueuedAt ?? this.now(),
+      this.node,
     ]);
     if ('error' in reply) throw conflict(`call ${call.callId} is already in the ACD`);
     return reply as { position: number };
@@ -58,6 +63,40 @@ export class AcdStore {
       throw reply.error === 'not_found' ? notFound(`call ${callId}`) : conflict(`call ${callId} is not being offered`);
     }
     return reply as { queue: string; position: number; event?: AgentStateEvent };
+  }
+
+  /** Changes a held call live (supervisor, escalation); it keeps its original arrival time. */
+  async updateCall(callId: string, change: CallChange): Promise<{ state: string; queue: string; queues: string[]; priority: number; position?: number }> {
+    const reply = await this.run('acdUpdateCall', [this.keys.call(callId)], [
+      this.keys.base,
+      callId,
+      change.queues ? JSON.stringify(change.queues) : '',
+      change.skills ? JSON.stringify(change.skills) : '',
+      change.priority ?? '',
+    ]);
+    if ('error' in reply) throw notFound(`waiting call ${callId}`);
+    return reply as { state: string; queue: string; queues: string[]; priority: number; position?: number };
+  }
+
+  /** A ring-all leg ended without being the one answered: the agent is available again. Null if stale. */
+  async withdrawOffer(agentId: string, callId: string): Promise<AgentStateEvent | null> {
+    return this.transition(agentId, 'withdraw', callId).catch(() => null);
+  }
+
+  /** Starts every agent's calls-today count again when `today` (the center's date) is a new day. */
+  async resetCallsToday(today: string): Promise<boolean> {
+    return (await runScript(this.redis, 'acdResetCallsToday', [this.keys.day()], [this.keys.base, today])) === 1;
+  }
+
+  /** Says this node is alive for `ttlMs`; other nodes assign its callers only while it is. */
+  async heartbeat(ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.node(this.node), String(this.now()), 'PX', ttlMs);
+  }
+
+  /** Waits up to `seconds` for an offer another node made for one of this node's callers (needs a connection of its own). */
+  async nextInboxOffer(connection: Redis, seconds: number): Promise<Assignment | null> {
+    const reply = await connection.blpop(this.keys.inbox(this.node), seconds);
+    return reply ? (JSON.parse(reply[1]) as Assignment) : null;
   }
 
   async setQueueStrategy(queue: string, strategy: QueueStrategy): Promise<void> {
@@ -110,10 +149,22 @@ export class AcdStore {
   }
 
   /** A call the ACD holds (waiting or offered), or null once it has left. */
-  async getCall(callId: string): Promise<{ queue: string; state: string; enqueuedAt: number; agentId?: string } | null> {
+  async getCall(callId: string): Promise<HeldCall | null> {
     const hash = await this.redis.hgetall(this.keys.call(callId));
-    if (!hash.queue || !hash.state) return null;
-    return { queue: hash.queue, state: hash.state, enqueuedAt: Number(hash.enqueuedAt ?? Date.now()), ...(hash.agent ? { agentId: hash.agent } : {}) };
+    if (!hash.queue || (hash.state !== 'waiting' && hash.state !== 'offered')) return null;
+    const call: HeldCall = {
+      queue: hash.queue,
+      queues: JSON.parse(hash.queues ?? '[]') as string[],
+      state: hash.state,
+      enqueuedAt: Number(hash.enqueuedAt ?? this.now()),
+      priority: Number(hash.priority ?? 0),
+      skills: JSON.parse(hash.skills ?? '{}') as HeldCall['skills'],
+      owner: hash.owner ?? '',
+      agents: JSON.parse(hash.agents ?? '[]') as string[],
+    };
+    if (call.queues.length === 0) call.queues = [call.queue];
+    if (hash.agent) call.agentId = hash.agent;
+    return call;
   }
 
   async getAgent(agentId: string): Promise<StoredAgent | null> {
@@ -160,9 +211,9 @@ export class AcdStore {
   }
 
   private async assign(script: ScriptName, key: string, id: string): Promise<Assignment | null> {
-    const raw = await runScript(this.redis, script, [key], [this.keys.base, id, this.now()]);
+    const raw = await runScript(this.redis, script, [key], [this.keys.base, id, this.now(), this.node]);
     if (raw === null) return null;
-    const reply = JSON.parse(raw) as Assignment | ScriptError;
+    const reply = JSON.parse(String(raw)) as Assignment | ScriptError;
     // The scripts check the agent is available before offering; an error here means the store is inconsistent.
     if ('error' in reply) throw new RingsideError('acd_inconsistent', `assignment refused: ${reply.error}`, 500, { ...reply });
     return reply;
@@ -171,7 +222,7 @@ export class AcdStore {
   private async run(script: ScriptName, keys: string[], args: (string | number)[]): Promise<Record<string, unknown> & Partial<ScriptError>> {
     const raw = await runScript(this.redis, script, keys, args);
     // cjson encodes an empty Lua table as {}; every script returns an object.
-    return JSON.parse(raw ?? '{}') as Record<string, unknown> & Partial<ScriptError>;
+    return JSON.parse(raw === null ? '{}' : String(raw)) as Record<string, unknown> & Partial<ScriptError>;
   }
 
   private toError(agentId: string, reply: Partial<ScriptError>): RingsideError {

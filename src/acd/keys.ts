@@ -40,4 +40,19 @@ export class AcdKeys {
   config(queue: string): string {
     return `${this.tagged}queue:${queue}:config`;
   }
+
+  /** Present while the node is alive (a heartbeat with an expiry). */
+  node(node: string): string {
+    return `${this.tagged}node:${node}`;
+  }
+
+  /** Offers other nodes decided for this node's callers, for it to ring. */
+  inbox(node: string): string {
+    return `${this.tagged}inbox:${node}`;
+  }
+
+  /** The center's day the calls-today counts belong to. */
+  day(): string {
+    return `${this.tagged}day`;
+  }
 }

@@ -18,10 +18,12 @@ export const SCRIPTS = {
   acdAgentTransition: 'agent-transition-1',
   acdAssignForCall: 'assign-for-call-1',
   acdAssignForAgent: 'assign-for-agent-1',
+  acdUpdateCall: 'update-call-1',
+  acdResetCallsToday: 'reset-calls-today-1',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
-type ScriptCommand = (...args: (string | number)[]) => Promise<string | null>;
+type ScriptCommand = (...args: (string | number)[]) => Promise<string | number | null>;
 
 function readScript(file: string): string {
   const text = fs.readFileSync(path.join(LUA_DIR, `${file}.lua`), 'utf8');
@@ -52,7 +54,7 @@ export function defineAcdScripts(redis: Redis): void {
 }
 
 /** ioredis adds defined commands to the instance at run time; its types cannot know them. */
-export function runScript(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<string | null> {
+export function runScript(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<string | number | null> {
   const command = (redis as unknown as Record<ScriptName, ScriptCommand>)[name];
   return command.call(redis, ...keys, ...args);
 }

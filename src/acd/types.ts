@@ -3,7 +3,7 @@ import type { AgentState, AgentStateEvent } from '../agents/agent-state.js';
 /** Minimum level per skill name, e.g. `{ sales: 3, french: 2 }`. */
 export type Skills = Record<string, number>;
 
-export const QUEUE_STRATEGIES = ['longest_idle', 'fewest_calls', 'skill_level', 'round_robin'] as const;
+export const QUEUE_STRATEGIES = ['longest_idle', 'fewest_calls', 'skill_level', 'round_robin', 'ring_all'] as const;
 export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
 
 export interface CallToQueue {
@@ -25,14 +25,40 @@ export interface AgentProfile {
 
 export interface Assignment {
   callId: string;
+  /** The agent offered the call (the first of `agents` when a ring-all queue rings several). */
   agentId: string;
+  agents: string[];
   event: AgentStateEvent;
+  events: AgentStateEvent[];
+  /** The node whose application holds the caller's channel ('' when the call has none). */
+  owner: string;
+  /** Another node owns the caller: the offer went to its inbox and that node rings the agents. */
+  remote: boolean;
+}
+
+/** What a live change of a call answers (src/acd/lua/update-call-1.lua). */
+export interface CallChange {
+  queues?: string[];
+  skills?: Skills;
+  priority?: number;
+}
+
+export interface HeldCall {
+  queue: string;
+  queues: string[];
+  state: 'waiting' | 'offered';
+  enqueuedAt: number;
+  priority: number;
+  skills: Skills;
+  owner: string;
+  agentId?: string;
+  agents: string[];
 }
 
 /** Where a removed call was, for the abandon statistics. */
 export type RemovedCall =
   | { state: 'waiting'; queue: string; waitedMs: number; position: number }
-  | { state: 'offered'; queue: string; waitedMs: number; agentId: string; event?: AgentStateEvent };
+  | { state: 'offered'; queue: string; waitedMs: number; agentId: string; agents: string[]; event?: AgentStateEvent; events?: AgentStateEvent[] };
 
 /** An agent as Redis holds it: the state machine's state plus what the ACD matches on. */
 export interface StoredAgent extends AgentState {

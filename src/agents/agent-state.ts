@@ -16,6 +16,8 @@ export type AgentAction =
   | { type: 'offer'; callId: string }
   | { type: 'answer' }
   | { type: 'miss' }
+  /** Ring-all: another agent answered, or nobody did; back to available, not paused. */
+  | { type: 'withdraw'; callId: string }
   | { type: 'caller_abandoned' }
   | { type: 'hang_up'; until: number }
   | { type: 'end_wrap_up' }
@@ -55,6 +57,7 @@ export const ACTION_TARGET: Record<AgentActionType, AgentStatus> = {
   offer: 'offered',
   answer: 'on_call',
   miss: 'paused',
+  withdraw: 'available',
   caller_abandoned: 'available',
   hang_up: 'wrap_up',
   end_wrap_up: 'available',
@@ -68,6 +71,7 @@ export const ACTION_FROM: Record<AgentActionType, readonly AgentStatus[]> = {
   offer: ['available'],
   answer: ['offered'],
   miss: ['offered'],
+  withdraw: ['offered'],
   caller_abandoned: ['offered'],
   hang_up: ['on_call'],
   end_wrap_up: ['wrap_up'],
@@ -105,7 +109,8 @@ export function applyAgentAction(
   }
 
   let to = ACTION_TARGET[action.type];
-  let reason = action.type === 'pause' ? action.reason : action.type === 'miss' ? 'missed' : action.type === 'logout' ? 'logout' : undefined;
+  const reasons: Partial<Record<AgentActionType, string>> = { miss: 'missed', withdraw: 'withdrawn', logout: 'logout' };
+  let reason = action.type === 'pause' ? action.reason : reasons[action.type];
   // Leaving a call with a logout pending: the logout happens now instead of the next state.
   if (state.logoutPending && (to === 'available' || to === 'paused')) {
     to = 'logged_out';

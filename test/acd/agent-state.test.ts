@@ -23,6 +23,7 @@ const ACTIONS: AgentAction[] = [
   { type: 'offer', callId: CALL },
   { type: 'answer' },
   { type: 'miss' },
+  { type: 'withdraw', callId: CALL },
   { type: 'caller_abandoned' },
   { type: 'hang_up', until: NOW + 30_000 },
   { type: 'end_wrap_up' },
@@ -59,6 +60,7 @@ t.test('the TypeScript machine: every legal transition and every illegal one', a
     'paused logout': 'logged_out',
     'offered answer': 'on_call',
     'offered miss': 'paused',
+    'offered withdraw': 'available',
     'offered caller_abandoned': 'available',
     'offered logout': 'offered',
     'on_call hang_up': 'wrap_up',
@@ -116,6 +118,8 @@ t.test('Redis applies exactly the same table, atomically refusing what TypeScrip
         return store.agentAction(agentId, 'pause', action.reason);
       case 'hang_up':
         return store.agentAction(agentId, 'hang_up', String(action.until));
+      case 'withdraw':
+        return store.agentAction(agentId, 'withdraw', action.callId);
       default:
         return store.agentAction(agentId, action.type);
     }
@@ -133,7 +137,7 @@ t.test('Redis applies exactly the same table, atomically refusing what TypeScrip
       for (const step of path) await viaRedis(agentId, queue, step);
 
       const callId = `${CALL}-${n}`;
-      const rename = (a: AgentAction): AgentAction => (a.type === 'offer' ? { type: 'offer', callId } : a);
+      const rename = (a: AgentAction): AgentAction => (a.type === 'offer' || a.type === 'withdraw' ? { ...a, callId } : a);
       const tsStart = runTs(path.map(rename));
       let tsResult: ReturnType<typeof applyAgentAction> | { error: string } | undefined;
       try {
@@ -143,7 +147,7 @@ t.test('Redis applies exactly the same table, atomically refusing what TypeScrip
       }
       let redisEvent: unknown;
       try {
-        redisEvent = await viaRedis(agentId, queue, action);
+        redisEvent = await viaRedis(agentId, queue, rename(action));
       } catch (err) {
         redisEvent = { error: (err as RingsideError).code };
       }

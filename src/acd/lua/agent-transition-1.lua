@@ -1,4 +1,4 @@
--- One agent action (login, pause, resume, answer, miss, caller_abandoned, hang_up, end_wrap_up, logout),
+-- One agent action (login, pause, resume, answer, miss, withdraw, caller_abandoned, hang_up, end_wrap_up, logout),
 -- refused atomically when the agent's current state does not allow it. Offers go through the assign scripts.
 --
 -- KEYS[1] agent hash ({tag}:agent:<id>)
@@ -6,7 +6,7 @@
 -- ARGV[2] agent id
 -- ARGV[3] action
 -- ARGV[4] now (epoch ms)
--- ARGV[5] argument: pause reason, or wrap-up end (epoch ms) for hang_up
+-- ARGV[5] argument: pause reason, wrap-up end (epoch ms) for hang_up, or the call withdrawn (withdraw)
 -- ARGV[6] login only: skills as JSON {"name": level}
 -- ARGV[7] login only: queues served as JSON ["name"]
 -- Returns the event as JSON, or {"error": ...}.
@@ -15,6 +15,9 @@
 
 local base, id, action, now, arg = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 if action == 'offer' then return cjson.encode({ error = 'unknown_action', action = action }) end
+-- A ring-all leg ends: only the offer of that call is withdrawn (the agent may be on another by now).
+if action == 'withdraw' and hget(KEYS[1], 'state') == 'offered' and hget(KEYS[1], 'callId') ~= arg then return cjson.encode({ error = 'stale_offer', action = action }) end
+if action == 'login' then redis.call('SADD', base .. 'agents', id) end
 if action == 'login' and (hget(KEYS[1], 'state') or 'logged_out') == 'logged_out' then
   -- Skills and queues are refreshed at each login (before the agent joins the queues' available sets).
   redis.call('HSET', KEYS[1], 'skills', ARGV[6], 'queues', ARGV[7])

@@ -1,18 +1,22 @@
 -- An agent is available: choose the call with the smallest virtual arrival across every queue the agent
--- serves, among calls whose minimum skill levels the agent reaches, and offer it in the same step.
+-- serves, among calls whose minimum skill levels the agent reaches and whose owning node is alive, and offer
+-- it in the same step.
 --
 -- KEYS[1] agent hash ({tag}:agent:<id>)
 -- ARGV[1] base: key prefix + hash tag
 -- ARGV[2] agent id
 -- ARGV[3] now (epoch ms)
--- Returns JSON {callId, agentId, event}, or nil when the agent is not available or no call fits.
+-- ARGV[4] the asking node
+-- Returns JSON {callId, agentId, agents, event, events, owner, remote}, or nil when the agent is not
+-- available or no call fits.
 
 -- @include "agent"
 
-local base, agentId, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local base, agentId, now, node = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 if hget(KEYS[1], 'state') ~= 'available' then return nil end
 local skills = decode(hget(KEYS[1], 'skills'))
 local PAGE = 50
+local alive = {}
 
 local best, bestVt = nil, nil -- bestVt kept as Redis wrote it: no float formatting on the way back
 for _, queue in ipairs(decode(hget(KEYS[1], 'queues'))) do
@@ -26,7 +30,8 @@ for _, queue in ipairs(decode(hget(KEYS[1], 'queues'))) do
     local page = redis.call('ZRANGEBYSCORE', key, '-inf', max, 'WITHSCORES', 'LIMIT', offset, PAGE)
     if #page == 0 then break end
     for i = 1, #page, 2 do
-      if skillsMet(skills, decode(hget(callKey(base, page[i]), 'skills'))) then
+      local ckey = callKey(base, page[i])
+      if skillsMet(skills, decode(hget(ckey, 'skills'))) and ownerAlive(base, hget(ckey, 'owner'), node, alive) then
         best, bestVt, found = page[i], page[i + 1], true
         break
       end
@@ -35,6 +40,4 @@ for _, queue in ipairs(decode(hget(KEYS[1], 'queues'))) do
   end
 end
 if best == nil then return nil end
-local event = offer(base, agentId, best, now)
-if event.error then return cjson.encode(event) end
-return cjson.encode({ callId = best, agentId = agentId, event = event })
+return cjson.encode(offer(base, { agentId }, best, now, node))
