@@ -57,12 +57,12 @@ export class AcdStore {
   }
 
   /** An offer was missed: the call goes back to its exact place and its agent is paused 'missed'. */
-  async requeueAtFront(callId: string): Promise<{ queue: string; position: number; event?: AgentStateEvent }> {
+  async requeueAtFront(callId: string): Promise<{ queue: string; position: number; event?: AgentStateEvent; events?: AgentStateEvent[] }> {
     const reply = await this.run('acdRequeueAtFront', [this.keys.call(callId)], [this.keys.base, callId, this.now()]);
     if ('error' in reply) {
       throw reply.error === 'not_found' ? notFound(`call ${callId}`) : conflict(`call ${callId} is not being offered`);
     }
-    return reply as { queue: string; position: number; event?: AgentStateEvent };
+    return reply as { queue: string; position: number; event?: AgentStateEvent; events?: AgentStateEvent[] };
   }
 
   /** Changes a held call live (supervisor, escalation); it keeps its original arrival time. */
