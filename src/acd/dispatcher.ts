@@ -7,6 +7,7 @@ import type { AcdStore } from './acd-store.js';
 import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { AcdEvent, AcdEventBus } from './acd-events.js';
 import type { Assignment } from './types.js';
+import { AGENT_LEG_PREFIX, hangUpLegs, ringAgents } from './ring-agents.js';
 
 /** An agent as the dispatcher rings them. */
 export interface AgentContact {
@@ -43,14 +44,9 @@ export interface DispatcherOptions {
   wrapUpSeconds?: (agentId: string) => number;
 }
 
-/** Agent legs are named after their call, so a restarted node can tell them from callers. */
-const AGENT_LEG_PREFIX = 'agent-';
 const DEFAULT_WRAP_UP_SECONDS = 30;
-
-type LegEvent = Extract<CallEvent, { type: 'leg.answered' | 'leg.failed' }>;
-
-const legEventOf = (legId: string) => (event: CallEvent): event is LegEvent =>
-  (event.type === 'leg.answered' || event.type === 'leg.failed') && event.channelId === legId;
+/** After a ring-all round nobody answered, the phones ring again after this pause (app_queue's `retry`). */
+const RING_ALL_RETRY_MS = 2000;
 
 const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'hung-up' }> =>
   event.type === 'hung-up' && event.channelId === legId;
@@ -65,7 +61,6 @@ export class AcdDispatcher {
   private readonly waiting = new Map<string, WaitingCall>();
   private readonly wrapUps = new Map<string, NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  private legCounter = 0;
   private stopping = false;
   private readonly log: Logger;
 
@@ -163,6 +158,11 @@ export class AcdDispatcher {
 
   /** The error boundary of an offer: whatever fails, the caller is not left waiting in silence with a ringing agent. */
   private async offerSafely(assignment: Assignment): Promise<void> {
+    if (assignment.remote) {
+      // The owner of the caller's channel rings the agents (its inbox); this node only reports the decision.
+      for (const event of assignment.events) this.agentChanged(event);
+      return;
+    }
     try {
       await this.offer(assignment);
     } catch (error) {
@@ -172,74 +172,78 @@ export class AcdDispatcher {
     }
   }
 
+  /**
+   * An offer another node decided for one of this node's callers (from the inbox). It is rung only if the
+   * call is still offered to those agents; a call not yet taken back after a restart gets a moment first.
+   */
+  async executeRemote(assignment: Assignment): Promise<void> {
+    for (let attempt = 0; attempt < 10 && !this.waiting.has(assignment.callId) && !this.stopping; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const held = await this.options.store.getCall(assignment.callId);
+    if (held?.state !== 'offered' || held.agentId !== assignment.agentId) return;
+    await this.offerSafely({ ...assignment, remote: false });
+  }
+
   private async offer(assignment: Assignment): Promise<void> {
     const call = this.waiting.get(assignment.callId);
     if (!call) {
-      // Another node's caller (or one that just left): give it back at its place.
-      this.log.warn({ callId: assignment.callId, agentId: assignment.agentId }, 'assigned a call this node does not own; putting it back');
+      // A caller that just left, or one no node here holds: back to its place (the agents are not to blame).
+      this.log.warn({ callId: assignment.callId, agentId: assignment.agentId }, 'assigned a call this node does not hold; putting it back');
       await this.options.store.requeueAtFront(assignment.callId).catch(() => undefined);
       return;
     }
-    const agent = this.options.agents(assignment.agentId);
     const { session } = call;
-    if (!agent) {
+    const contacts = assignment.agents.map((agentId) => this.options.agents(agentId));
+    const reachable = contacts.filter((contact): contact is AgentContact => contact !== undefined);
+    call.offering = true;
+    for (const event of assignment.events) this.agentChanged(event);
+    for (const agentId of assignment.agents) this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.queue, agentId, at: Date.now() });
+    // Known at once: the call may end before any later step runs.
+    call.settle('abandoned', `offered:${assignment.agentId}`);
+    if (reachable.length === 0) {
       this.problem(session.log, { agentId: assignment.agentId }, 'assigned agent has no phone; putting the call back');
       await this.missed(assignment, call, 'unreachable');
       return;
     }
-    call.offering = true;
-    this.agentChanged(assignment.event);
-    this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.queue, agentId: assignment.agentId, at: Date.now() });
-    // Known at once: the call may end before any later step runs.
-    call.settle('abandoned', `offered:${assignment.agentId}`);
-    const legId = `${AGENT_LEG_PREFIX}${session.channelId}-${++this.legCounter}`;
-    session.adoptLeg(legId);
     void this.options.recorder.offered(session.channelId, assignment.agentId);
-    session.log.info({ agentId: agent.agentId, endpoint: agent.endpoint }, 'offering the call to an agent');
-    const answeredOrFailed = session.waitFor(legEventOf(legId), (call.ringTimeoutSeconds + 15) * 1000);
-    try {
-      await session.telephony.originate({
-        endpoint: agent.endpoint,
-        callerId: `"${session.call.callerName || session.call.callerNumber}" <${session.call.callerNumber}>`,
-        timeoutSeconds: call.ringTimeoutSeconds,
-        appArgs: ['agent', session.channelId],
-        channelId: legId,
-      });
-    } catch (error) {
-      session.log.warn({ err: error, agentId: agent.agentId }, 'could not ring the agent');
-      void answeredOrFailed.catch(() => undefined);
-      session.releaseLeg(legId);
-      await this.missed(assignment, call, 'unreachable');
+    session.log.info({ agents: reachable.map((agent) => agent.agentId) }, reachable.length > 1 ? 'ringing every free agent (ring-all)' : 'offering the call to an agent');
+    const ringAll = assignment.agents.length > 1;
+    const result = await ringAgents(session, reachable, call.ringTimeoutSeconds, (agentId) => {
+      // Ring-all: a leg that ends without winning frees its agent at once.
+      if (ringAll) void this.options.store.withdrawOffer(agentId, assignment.callId).then((event) => this.agentChanged(event ?? undefined));
+    });
+    if (result.kind === 'caller-left') {
+      // callerLeft() frees the agents. A stopping node leaves the phones to the next one.
+      if (!this.stopping) await hangUpLegs(session, result.ringing);
       return;
     }
-    let result: LegEvent | null;
-    try {
-      result = await answeredOrFailed;
-    } catch {
-      // The caller hung up while the agent's phone rang: callerLeft() frees the agent. (A stopping node leaves it to the next.)
-      if (!this.stopping) await session.telephony.hangup(legId).catch(() => undefined);
+    if (result.kind === 'unanswered') {
+      await this.missed(assignment, call, result.reason);
       return;
     }
-    if (!result || result.type === 'leg.failed') {
-      if (!result) await session.telephony.hangup(legId).catch(() => undefined);
-      session.releaseLeg(legId);
-      await this.missed(assignment, call, result?.type === 'leg.failed' ? result.reason : 'no-answer');
-      return;
-    }
-    await this.connect(assignment, call, legId);
+    await this.connect({ ...assignment, agentId: result.leg.agentId }, call, result.leg.legId);
   }
 
-  /** No answer, busy, rejected: the agent is paused "missed" and the call goes back to its exact place. */
+  /**
+   * No answer, busy, rejected: the call goes back to its exact place. One agent rung is paused "missed";
+   * agents rung together (ring-all) are available again, and the call waits a moment before ringing them again.
+   */
   private async missed(assignment: Assignment, call: WaitingCall, reason: LegFailure): Promise<void> {
     call.offering = false;
     call.settle('abandoned', `queue:${call.queue}`);
-    call.session.log.info({ agentId: assignment.agentId, reason }, 'agent missed the call; back to its place in the queue');
-    this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.queue, agentId: assignment.agentId, reason, at: Date.now() });
+    call.session.log.info({ agents: assignment.agents, reason }, 'the call was not answered; back to its place in the queue');
+    for (const agentId of assignment.agents) this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.queue, agentId, reason, at: Date.now() });
     const requeued = await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => {
       this.problem(call.session.log, { err: error }, 'could not requeue the call');
       return null;
     });
-    this.agentChanged(requeued?.event);
+    for (const event of requeued?.events ?? []) this.agentChanged(event);
+    if (assignment.agents.length > 1) {
+      const retry = setTimeout(() => void this.tryForCall(assignment.callId), RING_ALL_RETRY_MS);
+      retry.unref();
+      return;
+    }
     await this.tryForCall(assignment.callId);
   }
 
@@ -355,8 +359,8 @@ export class AcdDispatcher {
     if (removed.state === 'offered') {
       call.settle('abandoned', `offered:${removed.agentId}`);
       this.emit({ type: 'call.abandoned', callId, queue: removed.queue, stage: 'offered', waitedMs, at: Date.now() });
-      this.agentChanged(removed.event);
-      await this.agentFree(removed.agentId);
+      for (const event of removed.events ?? []) this.agentChanged(event);
+      await Promise.all(removed.agents.map((agentId) => this.agentFree(agentId)));
     } else {
       call.settle('abandoned', `queue:${removed.queue}`);
       this.emit({ type: 'call.abandoned', callId, queue: removed.queue, stage: 'queue', waitedMs, at: Date.now() });

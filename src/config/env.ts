@@ -28,6 +28,7 @@ const EnvSchema = Type.Object({
     pattern: '^[A-Za-z0-9_.:-]{1,64}$',
     expect: 'letters, digits and _.:- (1-64 characters), e.g. "ringside:"',
   }),
+  CENTER_TIMEZONE: Type.String({ default: 'UTC', minLength: 1, maxLength: 64, expect: 'an IANA time zone such as Asia/Shanghai or Europe/London (the center\'s day starts at its midnight)' }),
   DEFAULT_REGION: Type.String({ default: 'US', pattern: '^[A-Z]{2}$', expect: 'an ISO 3166 country code such as US, CN or GB' }),
   API_KEYS: Type.String({ default: '', expect: 'a comma-separated list of API keys, each at least 16 characters' }),
   NODE_ID: Type.String({ default: '', pattern: '^[A-Za-z0-9_-]{0,40}$', expect: 'letters, digits, _ and - (at most 40)' }),
@@ -60,6 +61,8 @@ export interface Config {
   database: { url: string; poolSize: number };
   redis: { url: string; keyPrefix: string };
   defaultRegion: CountryCode;
+  /** IANA time zone of the contact center: "today" (calls today, daily figures) starts at its midnight. */
+  centerTimezone: string;
   apiKeys: string[];
   nodeId: string;
   shutdownTimeoutMs: number;
@@ -88,6 +91,15 @@ function validUrl(variable: string, value: string): URL {
   }
 }
 
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks what only the server needs (other commands run without Asterisk). */
 export function requireAriCredentials(config: Config): void {
   if (config.ari.password === '') throw new ConfigError('ARI_PASSWORD', `set: ${expectationOf('ARI_PASSWORD')}`);
@@ -112,6 +124,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   validUrl('DATABASE_URL', env.DATABASE_URL);
   validUrl('REDIS_URL', env.REDIS_URL);
   validUrl('ARI_URL', env.ARI_URL);
+  if (!validTimeZone(env.CENTER_TIMEZONE)) throw new ConfigError('CENTER_TIMEZONE', expectationOf('CENTER_TIMEZONE'));
   if (!isSupportedCountry(env.DEFAULT_REGION)) throw new ConfigError('DEFAULT_REGION', expectationOf('DEFAULT_REGION'));
   const apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter((key) => key !== '');
   if (apiKeys.some((key) => key.length < 16)) throw new ConfigError('API_KEYS', expectationOf('API_KEYS'));
@@ -122,6 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     defaultRegion: env.DEFAULT_REGION,
+    centerTimezone: env.CENTER_TIMEZONE,
     apiKeys,
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -45,6 +45,7 @@ export class LiveDirectory<C extends { version: number }> {
   /** Reloads run one at a time; changes during a reload coalesce into one more. */
   private running: Promise<boolean> | null = null;
   private queued: Promise<boolean> | null = null;
+  private readonly listeners: ((catalog: C) => void)[] = [];
 
   protected constructor(
     readonly dir: string,
@@ -66,6 +67,11 @@ export class LiveDirectory<C extends { version: number }> {
 
   current(): C {
     return this.catalog;
+  }
+
+  /** Called with each new version once it is in service (not with the one loaded at start). */
+  onChange(listener: (catalog: C) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Re-reads the directory now; true when what is on disk is in service (changed or not). */
@@ -107,6 +113,13 @@ export class LiveDirectory<C extends { version: number }> {
     logWarnings(logger, kind, warnings);
     this.catalog = catalog;
     logger.info(kind.describe(catalog), `${kind.plural} reloaded`);
+    for (const listener of this.listeners) {
+      try {
+        listener(catalog);
+      } catch (error) {
+        logger.error({ err: error }, `a ${kind.singular} change listener failed`);
+      }
+    }
     return true;
   }
 

@@ -7,12 +7,14 @@ import { AcdHandoff } from '../acd/acd-handoff.js';
 import { AcdStore } from '../acd/acd-store.js';
 import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
 import { AcdDispatcher } from '../acd/dispatcher.js';
+import { NodeDuties } from '../acd/node-duties.js';
 import { AcdEventBus } from '../acd/acd-events.js';
 import { recordAcdMetrics } from '../acd/acd-metrics.js';
 import { publishAcdEvents } from '../acd/acd-publisher.js';
 import type { RingsideMetrics } from '../metrics/registry.js';
 import { FlowLibrary } from '../ivr/flow-library.js';
 import { RulesLibrary } from '../routing/rules-library.js';
+import type { RulesCatalog } from '../routing/rules-catalog.js';
 import { IvrCallFlow } from '../ivr/ivr-call-flow.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReadinessCheck } from '../ops/readiness.js';
@@ -60,7 +62,8 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   const recorder = new InteractionRecorder(db, logger);
   // The ACD's scripts get a connection of their own, apart from request traffic.
   const acdRedis = redis.duplicate();
-  const store = new AcdStore(acdRedis);
+  // The node's name in the ACD is its Stasis application: a standby that takes the application over takes its callers too.
+  const store = new AcdStore(acdRedis, { node: config.ari.app });
   let agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
   const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
   recordAcdMetrics(events, metrics.registry);
@@ -78,6 +81,19 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     wrapUpSeconds: (agentId) => Math.max(0, ...(agents.find((agent) => agent.agentId === agentId)?.queues ?? []).map((queue) => queueSettings(queue).wrapUpSeconds)),
     logger,
     events,
+  });
+  // Strategies live in Redis with the queues, so every node's assignment script sees the same one.
+  const syncStrategies = (catalog: RulesCatalog) =>
+    void Promise.all(catalog.queues().map((queue) => store.setQueueStrategy(queue.name, queue.strategy))).catch((error: unknown) =>
+      logger.error({ err: error }, 'could not store the queues\' strategies'),
+    );
+  rules.onChange(syncStrategies);
+  const duties = new NodeDuties({
+    store,
+    inboxConnection: redis.duplicate(),
+    execute: (assignment) => dispatcher.executeRemote(assignment),
+    timezone: config.centerTimezone,
+    logger,
   });
   const acd: AcdService = {
     store,
@@ -124,13 +140,16 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     start: async () => {
       flows.watch();
       rules.watch();
+      syncStrategies(rules.current());
       dispatcher.start();
       await telephony.start();
+      duties.start();
     },
     stop: async () => {
       flows.close();
       rules.close();
       dispatcher.stop();
+      await duties.stop();
       calls.shutdown();
       await telephony.stop();
       await recorder.settled();
