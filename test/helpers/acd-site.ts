@@ -1,0 +1,160 @@
+import { Redis } from 'ioredis';
+import type { Test } from 'tap';
+import type { AcdEvent } from '../../src/acd/acd-events.js';
+import { acdEventChannel } from '../../src/acd/acd-publisher.js';
+import { AcdStore } from '../../src/acd/acd-store.js';
+import { startSimulator, type EndpointBehaviour, type RunningSimulator } from '../../src/telephony/simulator/index.js';
+import { ensureUser } from '../../src/users/repository.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { TEST_REDIS_URL } from './env.js';
+import { createTestRedis } from './redis.js';
+import { ARI_PASSWORD, ARI_USER, waitUntil } from './telephony.js';
+
+/** One IVR flow that queues every caller in `support`; one queue, one rule. */
+const FLOWS = {
+  'to-support.yaml': `name: to-support
+default: true
+start: wait
+steps:
+  wait: { type: queue, queue: support }
+`,
+};
+
+const rulesFor = (wrapUpSeconds: number) => ({
+  'routing.yaml': `queues:
+  - { name: support, wrapUpSeconds: ${wrapUpSeconds}, ringTimeoutSeconds: 15, maxLength: 10000, maxWaitSeconds: 86400, strategy: longest_idle }
+rules:
+  - { name: everyone, queue: support }
+`,
+});
+
+export const QUEUE = 'support';
+
+/** Polls an asynchronous condition until it holds; fails after `ms`. */
+export async function eventually(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface SiteAgent {
+  agentId: string;
+  endpoint: string;
+}
+
+export interface InteractionRow {
+  call_id: string;
+  outcome: string | null;
+  outcome_detail: string | null;
+  agent_id: string | null;
+  answered_at: Date | null;
+  ended_at: Date | null;
+}
+
+export interface AcdSite {
+  simulator: RunningSimulator;
+  db: TestDatabase;
+  prefix: string;
+  /** The ACD's Redis state as every node sees it. */
+  store: AcdStore;
+  agents: SiteAgent[];
+  /** Every ACD event any node published on `<prefix>events:acd`, in the order received. */
+  events: AcdEvent[];
+  /** The environment of one `ringside serve` node of this site. */
+  env(node: { app: string; nodeId: string }): Record<string, string>;
+  /** Logs every agent in as available (as their console would), straight in Redis. */
+  loginAll(): Promise<void>;
+  /** Places a call and waits until the ACD has queued it (its `call.queued` event), so that arrival order is placement order. */
+  placeQueuedCall(from: string): Promise<string>;
+  interactions(): Promise<InteractionRow[]>;
+  /** Waits until `count` interactions have ended; returns them all. */
+  closedInteractions(count: number, ms: number): Promise<InteractionRow[]>;
+}
+
+/**
+ * What a contact center needs around its Ringside nodes: a PBX (the simulator, agent phones configured), a database
+ * with the agents (role agent, a phone, a `support` skill), a Redis prefix, IVR flows and routing rules on disk,
+ * and a subscriber to the ACD's events. All of it is torn down with the test.
+ */
+export async function startAcdSite(
+  t: Test,
+  options: { agents: number; phone: EndpointBehaviour; apps: string[]; timeScale: number; wrapUpSeconds?: number },
+): Promise<AcdSite> {
+  const agentEndpoints = Array.from({ length: options.agents }, (_, i) => `PJSIP/${3001 + i}`);
+  const simulator = await startSimulator({
+    port: 0,
+    users: { [ARI_USER]: ARI_PASSWORD },
+    dialplanApps: options.apps,
+    endpoints: Object.fromEntries(agentEndpoints.map((endpoint) => [endpoint, options.phone])),
+    timeScale: options.timeScale,
+  });
+  t.teardown(() => simulator.close());
+  const db = await createTestDatabase(t, { poolSize: 4 });
+  const { redis, prefix } = await createTestRedis(t);
+  const store = new AcdStore(redis);
+  const agents = await Promise.all(
+    agentEndpoints.map(async (endpoint, i) => {
+      const id = await ensureUser(db.pool, { username: `agent${i + 1}`, displayName: `Agent ${i + 1}`, role: 'agent', password: 'agent-password', defaultEndpoint: endpoint, skills: { [QUEUE]: 5 } });
+      return { agentId: String(id), endpoint };
+    }),
+  );
+  const flowsDir = t.testdir({ flows: FLOWS, rules: rulesFor(options.wrapUpSeconds ?? 1) });
+
+  const events: AcdEvent[] = [];
+  const subscriber = new Redis(TEST_REDIS_URL);
+  t.teardown(() => subscriber.disconnect());
+  subscriber.on('message', (_channel: string, message: string) => events.push(JSON.parse(message) as AcdEvent));
+  await subscriber.subscribe(acdEventChannel(prefix));
+
+  const interactions = async () =>
+    (
+      await db.pool.query<InteractionRow>(
+        'SELECT call_id, outcome, outcome_detail, agent_id::text, answered_at, ended_at FROM interactions ORDER BY arrived_at, id',
+      )
+    ).rows;
+
+  return {
+    simulator,
+    db,
+    prefix,
+    store,
+    agents,
+    events,
+    env: ({ app, nodeId }) => ({
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      ARI_URL: simulator.url,
+      ARI_USER,
+      ARI_PASSWORD,
+      ARI_APP: app,
+      NODE_ID: nodeId,
+      DATABASE_POOL_SIZE: '4',
+      IVR_FLOWS_DIR: `${flowsDir}/flows`,
+      ROUTING_RULES_DIR: `${flowsDir}/rules`,
+    }),
+    loginAll: async () => {
+      for (const agent of agents) await store.agentLogin({ agentId: agent.agentId, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
+    },
+    placeQueuedCall: async (from) => {
+      const { channelId } = await simulator.control.placeCall({ from, to: '800' });
+      await waitUntil(() => events.some((event) => event.type === 'call.queued' && event.callId === channelId), 10_000, `call ${channelId} to be queued`);
+      return channelId;
+    },
+    interactions,
+    closedInteractions: async (count, ms) => {
+      let rows: InteractionRow[] = [];
+      const closed = () => rows.filter((row) => row.ended_at !== null).length;
+      const check = async () => {
+        rows = await interactions();
+        return closed() >= count;
+      };
+      await eventually(check, ms, `${count} interactions to close`).catch((error: Error) => {
+        throw new Error(`${error.message} (${closed()} closed)`);
+      });
+      return rows;
+    },
+  };
+}
