@@ -10,7 +10,17 @@ export type AcdEvent =
   | { type: 'call.offered'; callId: string; queue: string; agentId: string; at: number }
   | { type: 'call.missed'; callId: string; queue: string; agentId: string; reason: string; at: number }
   | { type: 'call.answered'; callId: string; queue: string; agentId: string; waitedMs: number; at: number }
-  | { type: 'call.abandoned'; callId: string; queue: string; stage: 'queue' | 'offered'; waitedMs: number; at: number };
+  | { type: 'call.abandoned'; callId: string; queue: string; stage: 'queue' | 'offered'; waitedMs: number; at: number }
+  /** A position / wait announcement to a waiting caller (estimateSeconds as announced, before rounding to minutes). */
+  | { type: 'call.estimate'; callId: string; queue: string; position: number | null; estimateSeconds: number; at: number }
+  /** A waiting call changed live: an escalation step or a supervisor. */
+  | { type: 'call.changed'; callId: string; queue: string; queues: string[]; priority: number; skills: Record<string, number>; by: CallChangeSource; at: number }
+  /** The call left the queue for somewhere other than an agent. */
+  | { type: 'call.exited'; callId: string; queue: string; to: 'voicemail' | 'callback' | 'hangup'; reason: ExitReason; waitedMs: number; at: number };
+
+export type CallChangeSource = 'escalation' | 'overflow' | 'supervisor';
+/** Why a call left its queue: its ladder, the queue's limits, or the caller's choice of a callback. */
+export type ExitReason = 'escalation' | 'max_wait' | 'full' | 'no_agents' | 'caller_choice';
 
 export type AcdEventListener = (event: AcdEvent) => void;
 

@@ -53,11 +53,7 @@ export class AcdHandoff implements QueueHandoff {
     const priority = Math.min(3600, decision.priority + request.priority);
     settle('abandoned', `queue:${decision.queue.name}`);
     await session.telephony.startMusicOnHold(session.channelId);
-    const position = await this.dispatcher.enqueue(
-      session,
-      { queue: decision.queue.name, priority, skills, ringTimeoutSeconds: decision.queue.ringTimeoutSeconds, wrapUpSeconds: decision.queue.wrapUpSeconds, rule: decision.rule },
-      settle,
-    );
+    const position = await this.dispatcher.enqueue(session, { decision, priority, skills }, settle);
     session.log.info({ rule: decision.rule, queue: decision.queue.name, priority, position }, 'waiting in queue');
   }
 }

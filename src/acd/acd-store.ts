@@ -45,6 +45,7 @@ export class AcdStore {
       call.priority ?? 0,
       call.enqueuedAt ?? this.now(),
       this.node,
+      call.rule ?? '',
     ]);
     if ('error' in reply) throw conflict(`call ${call.callId} is already in the ACD`);
     return reply as { position: number };
@@ -86,6 +87,35 @@ export class AcdStore {
   /** Starts every agent's calls-today count again when `today` (the center's date) is a new day. */
   async resetCallsToday(today: string): Promise<boolean> {
     return (await runScript(this.redis, 'acdResetCallsToday', [this.keys.day()], [this.keys.base, today])) === 1;
+  }
+
+  /** A call of the queue ended after `seconds` of talk and wrap-up: the live average handle time follows. */
+  async recordHandleTime(queue: string, seconds: number, weight = 0.1): Promise<number> {
+    return Number(await runScript(this.redis, 'acdRecordHandleTime', [this.keys.stats(queue)], [seconds, weight]));
+  }
+
+  /** Average handle time per queue, for the queues that have one. */
+  async handleTimes(queues: readonly string[]): Promise<Map<string, number>> {
+    const pipeline = this.redis.pipeline();
+    for (const queue of queues) pipeline.hget(this.keys.stats(queue), 'aht');
+    const replies = (await pipeline.exec()) ?? [];
+    const times = new Map<string, number>();
+    replies.forEach(([, value], index) => {
+      if (typeof value === 'string') times.set(queues[index]!, Number(value));
+    });
+    return times;
+  }
+
+  /** Every agent who has logged in, with state, skills and queues (one round trip). */
+  async roster(): Promise<StoredAgent[]> {
+    const ids = await this.redis.smembers(this.keys.roster());
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.agent(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.flatMap((agentId, index) => {
+      const hash = replies[index]?.[1] as Record<string, string> | undefined;
+      return hash?.state ? [toStoredAgent(agentId, hash)] : [];
+    });
   }
 
   /** Says this node is alive for `ttlMs`; other nodes assign its callers only while it is. */
@@ -164,26 +194,19 @@ export class AcdStore {
     };
     if (call.queues.length === 0) call.queues = [call.queue];
     if (hash.agent) call.agentId = hash.agent;
+    if (hash.rule) call.rule = hash.rule;
     return call;
   }
 
   async getAgent(agentId: string): Promise<StoredAgent | null> {
     const hash = await this.redis.hgetall(this.keys.agent(agentId));
-    if (!hash.state) return null;
-    const agent: StoredAgent = {
-      agentId,
-      status: hash.state as AgentStatus,
-      since: Number(hash.since),
-      logoutPending: hash.logoutPending === '1',
-      skills: JSON.parse(hash.skills ?? '{}') as StoredAgent['skills'],
-      queues: JSON.parse(hash.queues ?? '[]') as string[],
-      callsToday: Number(hash.callsToday ?? 0),
-    };
-    if (hash.reason !== undefined) agent.reason = hash.reason;
-    if (hash.callId !== undefined) agent.callId = hash.callId;
-    if (hash.until !== undefined) agent.until = Number(hash.until);
-    if (hash.idleSince !== undefined) agent.idleSince = Number(hash.idleSince);
-    return agent;
+    return hash.state ? toStoredAgent(agentId, hash) : null;
+  }
+
+  /** A waiting call's place in a queue's line (1 = next), or null when it is not waiting there. */
+  async position(callId: string, queue: string): Promise<number | null> {
+    const rank = await this.redis.zrank(this.keys.waiting(queue), callId);
+    return rank === null ? null : rank + 1;
   }
 
   /** Waiting call ids of a queue, first in line first. */
@@ -229,4 +252,21 @@ export class AcdStore {
     if (reply.error === 'illegal_transition' && reply.from && reply.action) return illegalTransition(agentId, reply.from, reply.action);
     return new RingsideError(reply.error ?? 'acd_error', `agent ${agentId}: ${reply.error ?? 'unknown error'}`, 400, { ...reply });
   }
+}
+
+function toStoredAgent(agentId: string, hash: Record<string, string>): StoredAgent {
+  const agent: StoredAgent = {
+    agentId,
+    status: hash.state as AgentStatus,
+    since: Number(hash.since),
+    logoutPending: hash.logoutPending === '1',
+    skills: JSON.parse(hash.skills ?? '{}') as StoredAgent['skills'],
+    queues: JSON.parse(hash.queues ?? '[]') as string[],
+    callsToday: Number(hash.callsToday ?? 0),
+  };
+  if (hash.reason !== undefined) agent.reason = hash.reason;
+  if (hash.callId !== undefined) agent.callId = hash.callId;
+  if (hash.until !== undefined) agent.until = Number(hash.until);
+  if (hash.idleSince !== undefined) agent.idleSince = Number(hash.idleSince);
+  return agent;
 }

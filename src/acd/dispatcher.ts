@@ -8,6 +8,15 @@ import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { AcdEvent, AcdEventBus } from './acd-events.js';
 import type { Assignment } from './types.js';
 import { AGENT_LEG_PREFIX, hangUpLegs, ringAgents } from './ring-agents.js';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Queryable } from '../db/queryable.js';
+import { decisionForRule, type RoutingDecision } from '../routing/evaluate.js';
+import { resolveQueue } from '../routing/queue-defaults.js';
+import type { RulesCatalog } from '../routing/rules-catalog.js';
+import type { QueueDefinition } from '../routing/schema.js';
+import { StaffingView } from './staffing-view.js';
+import { WaitingRoom, type WaitPlan, type Waiter } from './waiting-room.js';
+import { notFound } from '../errors.js';
 
 /** An agent as the dispatcher rings them. */
 export interface AgentContact {
@@ -17,16 +26,7 @@ export interface AgentContact {
 }
 
 /** A call waiting in the ACD that this node owns (its caller's channel is in this node's application). */
-interface WaitingCall {
-  session: CallSession;
-  queue: string;
-  enqueuedAt: number;
-  ringTimeoutSeconds: number;
-  wrapUpSeconds: number;
-  /** Where the call's outcome goes when it ends. */
-  settle: (outcome: InteractionOutcome, detail: string) => void;
-  offering: boolean;
-}
+type WaitingCall = Waiter;
 
 export interface DispatcherOptions {
   store: AcdStore;
@@ -39,7 +39,13 @@ export interface DispatcherOptions {
   /** Every agent id the ACD knows (to find who a recovered conversation belongs to). */
   agentIds?: () => string[];
   /** Ring timeout and wrap-up of a queue (for recovered calls). */
-  queueSettings?: (queue: string) => { ringTimeoutSeconds: number; wrapUpSeconds: number };
+  /** The live routing rules: queue settings and escalation ladders (recovered calls find their rule by name). */
+  catalog?: () => RulesCatalog;
+  /** Who is logged in for what (wait estimates, "no agents"); one is made from the store when absent. */
+  staffing?: StaffingView;
+  /** For callbacks booked from the queue. */
+  db?: Queryable;
+  region?: CountryCode;
   /** Wrap-up of an agent's recovered conversation. */
   wrapUpSeconds?: (agentId: string) => number;
 }
@@ -47,6 +53,10 @@ export interface DispatcherOptions {
 const DEFAULT_WRAP_UP_SECONDS = 30;
 /** After a ring-all round nobody answered, the phones ring again after this pause (app_queue's `retry`). */
 const RING_ALL_RETRY_MS = 2000;
+
+function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skills: Record<string, number>): WaitPlan {
+  return { queue, decision, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
+}
 
 const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'hung-up' }> =>
   event.type === 'hung-up' && event.channelId === legId;
@@ -64,8 +74,63 @@ export class AcdDispatcher {
   private stopping = false;
   private readonly log: Logger;
 
+  private readonly staffing: StaffingView;
+  private readonly room: WaitingRoom;
+
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.logger.child({ component: 'acd' });
+    this.staffing = options.staffing ?? new StaffingView(options.store, () => options.catalog?.().queues().map((queue) => queue.name) ?? []);
+    this.room = new WaitingRoom(
+      {
+        store: options.store,
+        staffing: this.staffing,
+        recorder: options.recorder,
+        db: options.db ?? { query: () => Promise.reject(new Error('no database for callbacks')) },
+        region: options.region ?? 'US',
+        logger: this.log,
+        queueDefinition: (name) => options.catalog?.().queue(name),
+        emit: (event) => this.emit(event),
+        retry: (callId) => void this.tryForCall(callId),
+        leave: (callId) => this.leave(callId),
+      },
+      this.waiting,
+    );
+  }
+
+  /** A queue's settings from the live rules; defaults for a queue the rules no longer define. */
+  private queueDefinition(name: string): QueueDefinition {
+    return this.options.catalog?.().queue(name) ?? resolveQueue({ name });
+  }
+
+  /** Takes a waiting call out of the ACD for good (voicemail, callback, closed); false if it is ringing an agent or gone. */
+  private async leave(callId: string): Promise<boolean> {
+    const call = this.waiting.get(callId);
+    if (!call || call.offering) return false;
+    const held = await this.options.store.getCall(callId);
+    if (held?.state !== 'waiting') return false;
+    await this.options.store.removeCall(callId);
+    this.waiting.delete(callId);
+    return true;
+  }
+
+  /**
+   * A supervisor changes a waiting call's priority or queue. Takes effect at once: on the node that owns the
+   * call its waiting room follows; from any other node Redis changes and the next assignment sees it.
+   */
+  async changeCall(callId: string, change: { queue?: string; priority?: number }): Promise<void> {
+    const queue = change.queue === undefined ? undefined : this.options.catalog?.().queue(change.queue);
+    if (change.queue !== undefined && !queue) throw notFound(`queue ${change.queue}`);
+    const local = this.waiting.get(callId);
+    if (local) {
+      await this.room.supervisorChange(callId, local, { ...(queue ? { queue } : {}), ...(change.priority !== undefined ? { priority: change.priority } : {}) });
+      return;
+    }
+    const changed = await this.options.store.updateCall(callId, { ...(queue ? { queues: [queue.name] } : {}), ...(change.priority !== undefined ? { priority: change.priority } : {}) });
+    const held = await this.options.store.getCall(callId);
+    this.emit({ type: 'call.changed', callId, queue: changed.queue, queues: changed.queues, priority: changed.priority, skills: held?.skills ?? {}, by: 'supervisor', at: Date.now() });
+    // Another node's caller: the script hands any offer to that node's inbox.
+    const assignment = await this.options.store.assignForCall(callId);
+    if (assignment) await this.offerSafely(assignment);
   }
 
   /** Failures while this node stops are expected (its connections close under in-flight work): not errors then. */
@@ -86,11 +151,15 @@ export class AcdDispatcher {
   start(): void {
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs ?? 2000);
     this.sweepTimer.unref();
+    if (!this.options.staffing) this.staffing.start((error) => this.log.warn({ err: error }, 'could not read who is staffed'));
+    this.room.start();
   }
 
   stop(): void {
     this.stopping = true;
     clearInterval(this.sweepTimer);
+    this.room.stop();
+    if (!this.options.staffing) this.staffing.stop();
     for (const timer of this.wrapUps.values()) clearTimeout(timer);
     this.wrapUps.clear();
   }
@@ -100,27 +169,23 @@ export class AcdDispatcher {
     return this.waiting.size + this.wrapUps.size;
   }
 
-  /** Puts a caller in the queue and looks for an agent at once. */
+  /** Puts a caller in the queue (as the routing rules decided) and looks for an agent at once. */
   async enqueue(
     session: CallSession,
-    request: { queue: string; priority: number; skills: Record<string, number>; ringTimeoutSeconds: number; wrapUpSeconds: number; rule: string },
+    request: { decision: RoutingDecision; priority: number; skills: Record<string, number> },
     settle: WaitingCall['settle'],
   ): Promise<number> {
     const callId = session.channelId;
-    const { position } = await this.options.store.enqueueCall({ callId, queue: request.queue, skills: request.skills, priority: request.priority });
-    this.waiting.set(callId, {
-      session,
-      queue: request.queue,
-      enqueuedAt: Date.now(),
-      ringTimeoutSeconds: request.ringTimeoutSeconds,
-      wrapUpSeconds: request.wrapUpSeconds,
-      settle,
-      offering: false,
-    });
-    this.emit({ type: 'call.queued', callId, queue: request.queue, position, priority: request.priority, rule: request.rule, at: Date.now() });
+    const { decision } = request;
+    const queue = decision.queue.name;
+    const { position } = await this.options.store.enqueueCall({ callId, queue, skills: request.skills, priority: request.priority, rule: decision.rule });
+    const waiter: WaitingCall = { session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills) };
+    this.waiting.set(callId, waiter);
+    void this.options.recorder.requeued(callId, queue);
+    this.emit({ type: 'call.queued', callId, queue, position, priority: request.priority, rule: decision.rule, at: Date.now() });
     session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
     // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
-    void this.tryForCall(callId);
+    void this.tryForCall(callId).then(() => this.room.entered(callId, waiter, position)).catch((error: unknown) => this.problem(session.log, { err: error }, 'could not settle the call in its queue'));
     return position;
   }
 
@@ -149,7 +214,7 @@ export class AcdDispatcher {
    * thousands waiting, one script per call every sweep would be the hot path.
    */
   private async sweep(): Promise<void> {
-    const queues = new Set([...this.waiting.values()].filter((call) => !call.offering).map((call) => call.queue));
+    const queues = new Set([...this.waiting.values()].filter((call) => !call.offering).flatMap((call) => call.plan.queues));
     for (const queue of queues) {
       const available = await this.options.store.availableAgents(queue).catch(() => []);
       for (const agentId of available) await this.agentFree(agentId);
@@ -198,7 +263,7 @@ export class AcdDispatcher {
     const reachable = contacts.filter((contact): contact is AgentContact => contact !== undefined);
     call.offering = true;
     for (const event of assignment.events) this.agentChanged(event);
-    for (const agentId of assignment.agents) this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.queue, agentId, at: Date.now() });
+    for (const agentId of assignment.agents) this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.plan.queue.name, agentId, at: Date.now() });
     // Known at once: the call may end before any later step runs.
     call.settle('abandoned', `offered:${assignment.agentId}`);
     if (reachable.length === 0) {
@@ -209,7 +274,7 @@ export class AcdDispatcher {
     void this.options.recorder.offered(session.channelId, assignment.agentId);
     session.log.info({ agents: reachable.map((agent) => agent.agentId) }, reachable.length > 1 ? 'ringing every free agent (ring-all)' : 'offering the call to an agent');
     const ringAll = assignment.agents.length > 1;
-    const result = await ringAgents(session, reachable, call.ringTimeoutSeconds, (agentId) => {
+    const result = await ringAgents(session, reachable, call.plan.queue.ringTimeoutSeconds, (agentId) => {
       // Ring-all: a leg that ends without winning frees its agent at once.
       if (ringAll) void this.options.store.withdrawOffer(agentId, assignment.callId).then((event) => this.agentChanged(event ?? undefined));
     });
@@ -231,9 +296,9 @@ export class AcdDispatcher {
    */
   private async missed(assignment: Assignment, call: WaitingCall, reason: LegFailure): Promise<void> {
     call.offering = false;
-    call.settle('abandoned', `queue:${call.queue}`);
+    call.settle('abandoned', `queue:${call.plan.queue.name}`);
     call.session.log.info({ agents: assignment.agents, reason }, 'the call was not answered; back to its place in the queue');
-    for (const agentId of assignment.agents) this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.queue, agentId, reason, at: Date.now() });
+    for (const agentId of assignment.agents) this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.plan.queue.name, agentId, reason, at: Date.now() });
     const requeued = await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => {
       this.problem(call.session.log, { err: error }, 'could not requeue the call');
       return null;
@@ -252,19 +317,21 @@ export class AcdDispatcher {
     const { telephony } = session;
     this.agentChanged(await this.options.store.agentAnswered(assignment.agentId));
     this.waiting.delete(session.channelId);
-    this.emit({ type: 'call.answered', callId: session.channelId, queue: call.queue, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
+    this.emit({ type: 'call.answered', callId: session.channelId, queue: call.plan.queue.name, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
     call.settle('answered', `agent:${assignment.agentId}`);
     void this.options.recorder.answered(session.channelId, assignment.agentId);
+    await call.plan.prompt?.stop().catch(() => undefined);
     await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
     const { bridgeId } = await telephony.createBridge();
     await telephony.addToBridge(bridgeId, [session.channelId, legId]);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
-    await this.converse(session, legId, bridgeId, assignment.agentId, call.wrapUpSeconds);
+    await this.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue);
   }
 
   /** Caller and agent talk; whoever hangs up first ends the call for both; then the agent's wrap-up. */
-  private async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, wrapUpSeconds: number): Promise<void> {
+  private async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, queue: { name?: string; wrapUpSeconds: number }): Promise<void> {
     const { telephony } = session;
+    const talkStarted = Date.now();
     const agentGone = session.waitFor(legGoneOf(legId)).then(
       async () => {
         await telephony.hangup(session.channelId).catch(() => undefined);
@@ -278,7 +345,11 @@ export class AcdDispatcher {
     if (this.stopping) return;
     await telephony.destroyBridge(bridgeId).catch(() => undefined);
     session.releaseLeg(legId);
-    await this.wrapUp(agentId, wrapUpSeconds);
+    if (queue.name) {
+      const handleSeconds = (Date.now() - talkStarted) / 1000 + queue.wrapUpSeconds;
+      void this.options.store.recordHandleTime(queue.name, handleSeconds).catch((error: unknown) => this.log.warn({ err: error }, 'could not record a handle time'));
+    }
+    await this.wrapUp(agentId, queue.wrapUpSeconds);
   }
 
   /**
@@ -299,16 +370,22 @@ export class AcdDispatcher {
       session.adoptLeg(peer);
       settle('answered', `agent:${agentId}`);
       session.log.info({ agentId }, 'conversation recovered after a restart');
-      void this.converse(session, peer, context.bridgeId ?? '', agentId, this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS).catch((error: unknown) =>
+      void this.converse(session, peer, context.bridgeId ?? '', agentId, { wrapUpSeconds: this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS }).catch((error: unknown) =>
         this.problem(session.log, { err: error }, 'recovered conversation failed'),
       );
       return 'adopted';
     }
     const held = await store.getCall(callId);
     if (!held) return 'fallback';
-    if (held.state === 'offered') this.agentChanged((await store.requeueAtFront(callId)).event);
-    const settings = this.options.queueSettings?.(held.queue) ?? { ringTimeoutSeconds: 15, wrapUpSeconds: DEFAULT_WRAP_UP_SECONDS };
-    this.waiting.set(callId, { session, queue: held.queue, enqueuedAt: held.enqueuedAt, ...settings, settle, offering: false });
+    if (held.state === 'offered') for (const event of (await store.requeueAtFront(callId)).events ?? []) this.agentChanged(event);
+    const catalog = this.options.catalog?.();
+    const queue = this.queueDefinition(held.queue);
+    const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;
+    const plan = newPlan(queue, decision, held.skills);
+    plan.queues = held.queues;
+    // Steps already behind the call were applied before the restart (its queues and skills in Redis say so).
+    plan.stepsApplied = decision?.escalations.filter((step) => step.after <= (Date.now() - held.enqueuedAt) / 1000).length ?? 0;
+    this.waiting.set(callId, { session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan });
     session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
     settle('abandoned', `queue:${held.queue}`);
     await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);

@@ -41,6 +41,16 @@ export class AcdKeys {
     return `${this.tagged}queue:${queue}:config`;
   }
 
+  /** Live figures of a queue: average handle time. */
+  stats(queue: string): string {
+    return `${this.tagged}queue:${queue}:stats`;
+  }
+
+  /** Every agent who ever logged in (for the day reset and the staffing view). */
+  roster(): string {
+    return `${this.tagged}agents`;
+  }
+
   /** Present while the node is alive (a heartbeat with an expiry). */
   node(node: string): string {
     return `${this.tagged}node:${node}`;

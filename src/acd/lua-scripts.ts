@@ -20,6 +20,7 @@ export const SCRIPTS = {
   acdAssignForAgent: 'assign-for-agent-1',
   acdUpdateCall: 'update-call-1',
   acdResetCallsToday: 'reset-calls-today-1',
+  acdRecordHandleTime: 'record-handle-time-1',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -15,6 +15,8 @@ export interface CallToQueue {
   priority?: number;
   /** Epoch ms; defaults to now. */
   enqueuedAt?: number;
+  /** The routing rule that sent the call (its escalation ladder survives a restart). */
+  rule?: string;
 }
 
 export interface AgentProfile {
@@ -53,6 +55,7 @@ export interface HeldCall {
   owner: string;
   agentId?: string;
   agents: string[];
+  rule?: string;
 }
 
 /** Where a removed call was, for the abandon statistics. */

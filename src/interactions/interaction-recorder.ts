@@ -94,11 +94,26 @@ export class InteractionRecorder {
   }
 
   queued(callId: string, queue: string, attributes: Record<string, unknown>): Promise<void> {
-    return this.enqueue(callId, 'the hand-off', 'UPDATE interactions SET queue = $2, attributes = $3::jsonb, updated_at = now() WHERE call_id = $1', [
+    return this.enqueue(callId, 'the hand-off', 'UPDATE interactions SET queue = $2, attributes = $3::jsonb, queued_at = COALESCE(queued_at, now()), updated_at = now() WHERE call_id = $1', [
       callId,
       queue,
       JSON.stringify(attributes),
     ]);
+  }
+
+  /** A wait estimate announced to the caller (wait_estimate_errors compares it with the wait that followed). */
+  waitEstimate(callId: string, queue: string, position: number | null, estimateSeconds: number): Promise<void> {
+    return this.enqueue(callId, 'a wait estimate', 'INSERT INTO wait_estimates (call_id, queue, position, estimate_seconds) VALUES ($1, $2, $3, $4)', [
+      callId,
+      queue,
+      position,
+      estimateSeconds,
+    ]);
+  }
+
+  /** The call moved to another queue (overflow, supervisor): reports count it where it was answered. */
+  requeued(callId: string, queue: string): Promise<void> {
+    return this.enqueue(callId, 'the queue change', 'UPDATE interactions SET queue = $2, updated_at = now() WHERE call_id = $1', [callId, queue]);
   }
 
   /** An agent's phone rings for the call; the first offer's time is kept (the screen-pop and the wait are measured from it). */

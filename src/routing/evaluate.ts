@@ -1,7 +1,7 @@
 import { matches } from './conditions.js';
 import type { RoutingFacts } from './facts.js';
 import type { RulesCatalog } from './rules-catalog.js';
-import type { QueueDefinition } from './schema.js';
+import type { QueueDefinition, Rule } from './schema.js';
 
 /** An escalation step with its queue resolved. `after` counts seconds since the call entered its first queue. */
 export type Escalation =
@@ -46,6 +46,10 @@ function queueOf(catalog: RulesCatalog, name: string): QueueDefinition {
 export function route(catalog: RulesCatalog, facts: RoutingFacts, now: Date): RoutingDecision {
   const rule = catalog.rules().find((candidate) => candidate.when === undefined || matches(candidate.when, facts, now));
   if (!rule) throw new Error(`routing catalog version ${catalog.version} has no default rule`);
+  return decide(catalog, rule);
+}
+
+function decide(catalog: RulesCatalog, rule: Rule): RoutingDecision {
   const escalations = (rule.escalations ?? []).map((step): Escalation => {
     switch (step.action) {
       case 'add_queue':
@@ -58,6 +62,13 @@ export function route(catalog: RulesCatalog, facts: RoutingFacts, now: Date): Ro
     }
   });
   return { rule: rule.name, queue: queueOf(catalog, rule.queue), priority: rule.priority ?? 0, skills: { ...rule.skills }, escalations };
+}
+
+/** The decision a rule (by name) gives, for a call routed before a restart; null if the rule is gone. */
+export function decisionForRule(catalog: RulesCatalog, name: string): RoutingDecision | null {
+  const rule = catalog.rules().find((candidate) => candidate.name === name);
+  if (!rule || !catalog.queue(rule.queue)) return null;
+  return decide(catalog, rule);
 }
 
 /** The decision's escalation ladder applied up to `waitedSeconds` (steps with after <= waited). */

@@ -68,17 +68,16 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
   recordAcdMetrics(events, metrics.registry);
   publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
-  const queueSettings = (name: string) => {
-    const queue = rules.current().queues().find((candidate) => candidate.name === name);
-    return { ringTimeoutSeconds: queue?.ringTimeoutSeconds ?? 15, wrapUpSeconds: queue?.wrapUpSeconds ?? 30 };
-  };
+  const wrapUpOf = (queue: string) => rules.current().queue(queue)?.wrapUpSeconds ?? 30;
   const dispatcher = new AcdDispatcher({
     store,
     recorder,
     agents: (agentId) => agents.find((agent) => agent.agentId === agentId),
     agentIds: () => agents.map((agent) => agent.agentId),
-    queueSettings,
-    wrapUpSeconds: (agentId) => Math.max(0, ...(agents.find((agent) => agent.agentId === agentId)?.queues ?? []).map((queue) => queueSettings(queue).wrapUpSeconds)),
+    catalog: () => rules.current(),
+    db,
+    region: config.defaultRegion,
+    wrapUpSeconds: (agentId) => Math.max(0, ...(agents.find((agent) => agent.agentId === agentId)?.queues ?? []).map(wrapUpOf)),
     logger,
     events,
   });

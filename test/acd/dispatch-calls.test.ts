@@ -25,7 +25,7 @@ import { TEST_REDIS_URL } from '../helpers/env.js';
 
 const RULES = {
   'queues.yaml': `queues:
-  - { name: support, wrapUpSeconds: 1, ringTimeoutSeconds: 5, strategy: longest_idle }
+  - { name: support, wrapUpSeconds: 1, ringTimeoutSeconds: 5, strategy: longest_idle, whenNoAgents: { action: wait } }
 `,
   'rules.yaml': `rules:
   - { name: everyone, queue: support }
@@ -56,7 +56,7 @@ async function acdRig(t: Parameters<typeof startIvrRig>[0], endpoints: Record<st
   // The hand-off needs the rig's recorder and database, which exist only once the rig runs.
   const lateHandoff: QueueHandoff = { enqueue: (...args) => handoff.enqueue(...args) };
   const rig = await startIvrRig(t, [flow], { endpoints, timeScale: 0.2, handoff: lateHandoff });
-  const dispatcher = new AcdDispatcher({ store, recorder: rig.recorder, agents: (id) => AGENTS.find((agent) => agent.agentId === id), logger, sweepMs: 500, events: bus });
+  const dispatcher = new AcdDispatcher({ store, recorder: rig.recorder, agents: (id) => AGENTS.find((agent) => agent.agentId === id), logger, sweepMs: 500, events: bus, catalog: () => catalog, db: rig.db.pool, region: 'CN' });
   const handoff = new AcdHandoff(dispatcher, () => catalog, rig.db.pool, 'CN');
   dispatcher.start();
   t.teardown(() => dispatcher.stop());
@@ -64,7 +64,7 @@ async function acdRig(t: Parameters<typeof startIvrRig>[0], endpoints: Record<st
     dispatcher.agentChanged(await store.agentLogin({ agentId, skills: { support: 5 }, queues: ['support'] }));
     await dispatcher.agentFree(agentId);
   };
-  return { ...rig, store, dispatcher, login, events, registry, prefix, redis };
+  return { ...rig, store, dispatcher, login, events, registry, prefix, redis, catalog };
 }
 
 /** The agent's status once it reaches `wanted` (or whatever it is after 5 s). */
@@ -171,7 +171,7 @@ t.test('a restart keeps waiting calls in order and lets a conversation go on', a
     recorder: rig.recorder,
     agents: (id) => AGENTS.find((agent) => agent.agentId === id),
     agentIds: () => AGENTS.map((agent) => agent.agentId),
-    queueSettings: () => ({ ringTimeoutSeconds: 5, wrapUpSeconds: 1 }),
+    catalog: () => rig.catalog,
     wrapUpSeconds: () => 1,
     logger,
     sweepMs: 500,

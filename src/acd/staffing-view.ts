@@ -1,0 +1,63 @@
+import type { AcdStore } from './acd-store.js';
+import type { Skills, StoredAgent } from './types.js';
+
+/** Until a queue has handled a call, its handle time is assumed to be this (seconds). */
+export const DEFAULT_HANDLE_SECONDS = 180;
+
+const meets = (agent: StoredAgent, need: Skills): boolean => Object.entries(need).every(([skill, min]) => (agent.skills[skill] ?? 0) >= min);
+
+/**
+ * Who is staffed for what, refreshed from Redis every couple of seconds: the
+ * wait estimates and the "no agents" check read it for every waiting caller,
+ * and one read of the roster serves them all (a cache; Redis owns the state).
+ */
+export class StaffingView {
+  private agents: StoredAgent[] = [];
+  private handle = new Map<string, number>();
+  private loaded = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: AcdStore,
+    private readonly queueNames: () => readonly string[],
+    private readonly refreshMs = 2000,
+  ) {}
+
+  /** False until the first read: before it, nothing may conclude that nobody is logged in. */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  async refresh(): Promise<void> {
+    const [agents, handle] = await Promise.all([this.store.roster(), this.store.handleTimes(this.queueNames())]);
+    this.agents = agents;
+    this.handle = handle;
+    this.loaded = true;
+  }
+
+  start(onError: (error: unknown) => void): void {
+    void this.refresh().catch(onError);
+    this.timer = setInterval(() => void this.refresh().catch(onError), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Agents logged in (in any state, paused included) who serve one of the queues and reach the skills. */
+  loggedIn(queues: readonly string[], need: Skills): number {
+    return this.agents.filter((agent) => agent.status !== 'logged_out' && agent.queues.some((queue) => queues.includes(queue)) && meets(agent, need)).length;
+  }
+
+  /** Agents working (not paused, not logged out) who could take the call: the ones that move the line. */
+  working(queues: readonly string[], need: Skills): number {
+    return this.agents.filter(
+      (agent) => agent.status !== 'logged_out' && agent.status !== 'paused' && agent.queues.some((queue) => queues.includes(queue)) && meets(agent, need),
+    ).length;
+  }
+
+  handleSeconds(queue: string): number {
+    return this.handle.get(queue) ?? DEFAULT_HANDLE_SECONDS;
+  }
+}
