@@ -1,7 +1,7 @@
 import type { RecoveryContext } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { CallEvent, LegFailure } from '../calls/telephony.js';
-import type { InteractionRecorder, InteractionOutcome } from '../interactions/interaction-recorder.js';
+import type { InteractionRecorder } from '../interactions/interaction-recorder.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
 import type { AgentStateEvent } from '../agents/agent-state.js';
