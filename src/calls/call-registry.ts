@@ -192,8 +192,11 @@ export class CallRegistry {
   async resync(): Promise<void> {
     const { telephony, store } = this.options;
     try {
+      // Only calls known before the listing can be judged by it: one arriving meanwhile is up but not in the list.
+      const known = [...this.sessions.values()];
       const live = new Map((await telephony.listChannels()).map((channel) => [channel.channelId, channel]));
-      for (const session of [...this.sessions.values()]) {
+      for (const session of known) {
+        if (this.sessions.get(session.channelId) !== session) continue;
         if (live.has(session.channelId)) {
           session.log.info('call re-attached after reconnecting');
         } else {

@@ -89,3 +89,44 @@ t.test('many calls leave no timers, listeners or keys behind', async (t) => {
   t.equal(await rig.redis.exists(...placed.map((call) => `call:${call.channelId}`)), 0, 'no call keys left');
   t.equal(rig.simulator.control.stats().channels, 0);
 });
+
+t.test('a call arriving while the registry lists the channels after connecting is not taken for one that ended', async (t) => {
+  const rig = await startTelephonyRig(t);
+  const { redis } = await createTestRedis(t);
+  const { logger, lines } = capturedLogger([], 'info');
+  const holding: CallFlow = {
+    run: async (session: CallSession) => {
+      await session.telephony.answer(session.channelId);
+      await session.waitFor((_event): _event is never => false);
+    },
+  };
+  // The real adapter, except that one listing answers only after a new call has arrived: the list is then stale.
+  let duringListing: (() => Promise<void>) | undefined;
+  const telephony = new Proxy(rig.telephony, {
+    get(target, property) {
+      if (property === 'listChannels') {
+        return async () => {
+          const channels = await target.listChannels();
+          const hook = duringListing;
+          duringListing = undefined;
+          await hook?.();
+          return channels;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const calls = new CallRegistry({ telephony, store: new CallStore(redis, 'ringside', 'test-node'), flow: holding, fallback: { context: 'ringside-down' }, logger });
+  let late = '';
+  duringListing = async () => {
+    late = (await rig.simulator.control.placeCall({ from: '+14155550125', to: '800' })).channelId;
+    await waitUntil(() => calls.activeCalls() === 1, 5000, 'the new call to arrive');
+  };
+  await calls.resync();
+  t.equal(calls.activeCalls(), 1, 'the new call is still handled');
+  t.notMatch(lines.join('\n'), /call ended while disconnected/);
+  t.equal(rig.simulator.control.callState(late)?.ended, false);
+  calls.shutdown();
+  await rig.simulator.control.hangup(late);
+});
