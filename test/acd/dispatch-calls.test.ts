@@ -1,17 +1,9 @@
 import t from 'tap';
 import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
-import { AcdEventBus, type AcdEvent } from '../../src/acd/acd-events.js';
-import { recordAcdMetrics } from '../../src/acd/acd-metrics.js';
-import { acdEventChannel, publishAcdEvents } from '../../src/acd/acd-publisher.js';
-import { AcdHandoff } from '../../src/acd/acd-handoff.js';
-import { AcdStore } from '../../src/acd/acd-store.js';
+import { acdEventChannel } from '../../src/acd/acd-publisher.js';
 import { AcdDispatcher, type AgentContact } from '../../src/acd/dispatcher.js';
-import type { QueueHandoff } from '../../src/ivr/context.js';
-import type { Flow } from '../../src/ivr/schema.js';
-import { loadRulesDirectory } from '../../src/routing/rules-catalog.js';
 import type { EndpointBehaviour } from '../../src/telephony/simulator/index.js';
-import { flowSource, startIvrRig } from '../helpers/ivr.js';
+import { flowSource } from '../helpers/ivr.js';
 import { CallRegistry } from '../../src/calls/call-registry.js';
 import { CallStore } from '../../src/calls/call-store.js';
 import { HoldingHandoff } from '../../src/ivr/holding-handoff.js';
@@ -19,9 +11,9 @@ import { IvrCallFlow } from '../../src/ivr/ivr-call-flow.js';
 import { AriTelephony } from '../../src/telephony/ari/adapter.js';
 import { ARI_PASSWORD, ARI_USER } from '../helpers/telephony.js';
 import { capturedLogger } from '../helpers/logs.js';
-import { createTestRedis } from '../helpers/redis.js';
 import { waitUntil } from '../helpers/telephony.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
+import { QUEUE_FLOW, startAcdRig } from '../helpers/acd-rig.js';
 
 const RULES = {
   'queues.yaml': `queues:
@@ -32,51 +24,15 @@ const RULES = {
 `,
 };
 
-const flow: Flow = { name: 'to-queue', default: true, start: 'q', steps: { q: { type: 'queue', queue: 'support' } } };
+const flow = QUEUE_FLOW;
 
 const AGENTS: AgentContact[] = [
   { agentId: 'ann', displayName: 'Ann', endpoint: 'PJSIP/2001' },
   { agentId: 'bob', displayName: 'Bob', endpoint: 'PJSIP/2002' },
 ];
 
-async function acdRig(t: Parameters<typeof startIvrRig>[0], endpoints: Record<string, EndpointBehaviour>) {
-  const dir = t.testdir(RULES);
-  const loaded = loadRulesDirectory(dir);
-  if (!loaded.catalog) throw new Error(JSON.stringify(loaded.errors));
-  const catalog = loaded.catalog;
-  const { redis, prefix } = await createTestRedis(t);
-  const store = new AcdStore(redis);
-  const bus = new AcdEventBus();
-  const events: AcdEvent[] = [];
-  bus.subscribe((event) => events.push(event));
-  const registry = new Registry();
-  recordAcdMetrics(bus, registry);
-  publishAcdEvents(bus, redis, prefix, () => undefined);
-  const { logger } = capturedLogger([], 'info');
-  // The hand-off needs the rig's recorder and database, which exist only once the rig runs.
-  const lateHandoff: QueueHandoff = { enqueue: (...args) => handoff.enqueue(...args) };
-  const rig = await startIvrRig(t, [flow], { endpoints, timeScale: 0.2, handoff: lateHandoff });
-  const dispatcher = new AcdDispatcher({ store, recorder: rig.recorder, agents: (id) => AGENTS.find((agent) => agent.agentId === id), logger, sweepMs: 500, events: bus, catalog: () => catalog, db: rig.db.pool, region: 'CN' });
-  const handoff = new AcdHandoff(dispatcher, () => catalog, rig.db.pool, 'CN');
-  dispatcher.start();
-  t.teardown(() => dispatcher.stop());
-  const login = async (agentId: string) => {
-    dispatcher.agentChanged(await store.agentLogin({ agentId, skills: { support: 5 }, queues: ['support'] }));
-    await dispatcher.agentFree(agentId);
-  };
-  return { ...rig, store, dispatcher, login, events, registry, prefix, redis, catalog };
-}
-
-/** The agent's status once it reaches `wanted` (or whatever it is after 5 s). */
-async function statusOf(rig: { store: AcdStore }, agentId: string, wanted: string): Promise<string | undefined> {
-  const deadline = Date.now() + 5000;
-  let status = (await rig.store.getAgent(agentId))?.status;
-  while (status !== wanted && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    status = (await rig.store.getAgent(agentId))?.status;
-  }
-  return status;
-}
+const acdRig = (t: Parameters<typeof startAcdRig>[0], endpoints: Record<string, EndpointBehaviour>) => startAcdRig(t, { rules: RULES, agents: AGENTS, endpoints });
+const statusOf = (rig: Awaited<ReturnType<typeof acdRig>>, agentId: string, wanted: string) => rig.statusOf(agentId, wanted);
 
 t.test('a queued caller is offered to a free agent, bridged on answer; wrap-up, then available again', async (t) => {
   const rig = await acdRig(t, { 'PJSIP/2001': { behaviour: 'answer', answerAfterMs: 1000, hangupAfterMs: 5000 } });
