@@ -11,6 +11,8 @@ import { apiKeyGuard } from './http/api-key-auth.js';
 import { ErrorBody, registerErrorHandling } from './http/errors.js';
 import { registerOperationsRoutes } from './http/routes/operations.js';
 import { registerCustomerRoutes } from './http/routes/customers.js';
+import { registerAcdRoutes } from './http/routes/acd.js';
+import type { AcdService } from './telephony/telephony-service.js';
 
 export interface AppDependencies {
   config: Config;
@@ -18,6 +20,8 @@ export interface AppDependencies {
   db: Pool;
   redis: Redis;
   metrics: RingsideMetrics;
+  /** The ACD of this node (the server has one; the API works without it for the CRM alone). */
+  acd?: AcdService;
   /** Extra dependencies /ready reports on (ARI, once connected). */
   readinessChecks?: ReadinessCheck[];
 }
@@ -47,7 +51,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       info: {
         title: 'Ringside REST API',
         version: '0.1.0',
-        description: 'Contact-center server: CRM customers, caller-ID lookup, operations.',
+        description: 'Contact-center server: CRM customers, caller-ID lookup, ACD agents, queues and waiting calls, operations.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of API_KEYS' } } },
     },
@@ -65,6 +69,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     (api, _options, done) => {
       api.addHook('onRequest', apiKeyGuard(deps.config.apiKeys));
       registerCustomerRoutes(api, { db: deps.db, region: deps.config.defaultRegion, metrics: deps.metrics });
+      if (deps.acd) registerAcdRoutes(api, deps.acd);
       done();
     },
     { prefix: '/api' },

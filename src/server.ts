@@ -42,7 +42,7 @@ export async function startServer(
     await Promise.allSettled([db.end(), redis.quit()]);
     throw error;
   });
-  const app = await buildApp({ config, logger, db, redis, metrics, readinessChecks: [telephony.readiness] });
+  const app = await buildApp({ config, logger, db, redis, metrics, acd: telephony.acd, readinessChecks: [telephony.readiness] });
   app.addHook('onClose', async () => {
     await telephony.stop();
     await Promise.allSettled([db.end(), redis.quit()]);

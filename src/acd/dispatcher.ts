@@ -195,7 +195,8 @@ export class AcdDispatcher {
       this.problem(this.log, { err: error, agentId }, 'could not look for a call for an agent');
       return null;
     });
-    if (assignment) await this.offerSafely(assignment);
+    // Not awaited: the phone rings for seconds, and whoever freed the agent (an API request, a timer) need not wait.
+    if (assignment) void this.offerSafely(assignment);
   }
 
   private async tryForCall(callId: string): Promise<void> {
@@ -421,6 +422,16 @@ export class AcdDispatcher {
         .catch((error: unknown) => this.log.warn({ err: error, agentId }, 'wrap-up did not end as expected'));
     }, seconds * 1000);
     this.wrapUps.set(agentId, timer);
+  }
+
+  /** The agent ends their wrap-up before its time: available at once, and offered the next call. */
+  async endWrapUp(agentId: string): Promise<AgentStateEvent> {
+    const event = await this.options.store.agentEndWrapUp(agentId);
+    clearTimeout(this.wrapUps.get(agentId));
+    this.wrapUps.delete(agentId);
+    this.agentChanged(event);
+    await this.agentFree(agentId);
+    return event;
   }
 
   /** The caller hung up while waiting or while an agent's phone rang. */

@@ -28,6 +28,11 @@ const EnvSchema = Type.Object({
     pattern: '^[A-Za-z0-9_.:-]{1,64}$',
     expect: 'letters, digits and _.:- (1-64 characters), e.g. "ringside:"',
   }),
+  PAUSE_REASONS: Type.String({
+    default: 'break,lunch,meeting,training,coaching,after_call_work',
+    pattern: '^[a-z][a-z0-9_]{0,31}(,[a-z][a-z0-9_]{0,31})*$',
+    expect: 'a comma-separated list of pause reasons (lower-case letters, digits, _), e.g. "break,lunch,training"',
+  }),
   CENTER_TIMEZONE: Type.String({ default: 'UTC', minLength: 1, maxLength: 64, expect: 'an IANA time zone such as Asia/Shanghai or Europe/London (the center\'s day starts at its midnight)' }),
   DEFAULT_REGION: Type.String({ default: 'US', pattern: '^[A-Z]{2}$', expect: 'an ISO 3166 country code such as US, CN or GB' }),
   API_KEYS: Type.String({ default: '', expect: 'a comma-separated list of API keys, each at least 16 characters' }),
@@ -61,6 +66,8 @@ export interface Config {
   database: { url: string; poolSize: number };
   redis: { url: string; keyPrefix: string };
   defaultRegion: CountryCode;
+  /** Reasons an agent may give for a pause. */
+  pauseReasons: string[];
   /** IANA time zone of the contact center: "today" (calls today, daily figures) starts at its midnight. */
   centerTimezone: string;
   apiKeys: string[];
@@ -136,6 +143,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     defaultRegion: env.DEFAULT_REGION,
     centerTimezone: env.CENTER_TIMEZONE,
+    pauseReasons: env.PAUSE_REASONS.split(','),
     apiKeys,
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

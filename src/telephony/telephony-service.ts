@@ -8,6 +8,9 @@ import { AcdStore } from '../acd/acd-store.js';
 import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
 import { AcdDispatcher } from '../acd/dispatcher.js';
 import { NodeDuties } from '../acd/node-duties.js';
+import { AgentControl } from '../acd/agent-control.js';
+import type { AgentStateEvent } from '../agents/agent-state.js';
+import { notFound } from '../errors.js';
 import { AcdEventBus } from '../acd/acd-events.js';
 import { recordAcdMetrics } from '../acd/acd-metrics.js';
 import { publishAcdEvents } from '../acd/acd-publisher.js';
@@ -27,7 +30,10 @@ export interface AcdService {
   dispatcher: AcdDispatcher;
   agents: () => DirectoryAgent[];
   /** Logs an agent in as available and offers them a waiting call at once. */
-  login(agentId: string): Promise<void>;
+  login(agentId: string): Promise<AgentStateEvent>;
+  /** Agent state requests from the API. */
+  control: AgentControl;
+  rules: () => RulesCatalog;
 }
 
 export interface TelephonyService {
@@ -94,18 +100,23 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     timezone: config.centerTimezone,
     logger,
   });
+  const login = async (agentId: string): Promise<AgentStateEvent> => {
+    // Reloaded only for an agent created since the last load.
+    if (!agents.some((candidate) => candidate.agentId === agentId)) agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
+    const agent = agents.find((candidate) => candidate.agentId === agentId);
+    if (!agent) throw notFound(`active agent ${agentId} with a phone`);
+    const event = await store.agentLogin(agent);
+    dispatcher.agentChanged(event);
+    await dispatcher.agentFree(agentId);
+    return event;
+  };
   const acd: AcdService = {
     store,
     dispatcher,
     agents: () => agents,
-    login: async (agentId) => {
-      // Reloaded only for an agent created since the last load.
-      if (!agents.some((candidate) => candidate.agentId === agentId)) agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
-      const agent = agents.find((candidate) => candidate.agentId === agentId);
-      if (!agent) throw new Error(`no active agent ${agentId} with a phone`);
-      dispatcher.agentChanged(await store.agentLogin(agent));
-      await dispatcher.agentFree(agentId);
-    },
+    login,
+    control: new AgentControl({ store, dispatcher, login, pauseReasons: config.pauseReasons }),
+    rules: () => rules.current(),
   };
   const ivr =
     flow ??
