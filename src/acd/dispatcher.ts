@@ -1,6 +1,6 @@
 import type { RecoveryContext } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
-import type { CallEvent, LegFailure } from '../calls/telephony.js';
+import type { LegFailure } from '../calls/telephony.js';
 import type { InteractionRecorder } from '../interactions/interaction-recorder.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
@@ -15,6 +15,7 @@ import { resolveQueue } from '../routing/queue-defaults.js';
 import type { RulesCatalog } from '../routing/rules-catalog.js';
 import type { QueueDefinition } from '../routing/schema.js';
 import { StaffingView } from './staffing-view.js';
+import { Conversations } from './conversations.js';
 import { WaitingRoom, type WaitPlan, type Waiter } from './waiting-room.js';
 import { notFound } from '../errors.js';
 
@@ -36,8 +37,6 @@ export interface DispatcherOptions {
   /** How often waiting calls are matched again, in case an event was missed (a safety net only). */
   sweepMs?: number;
   events?: AcdEventBus;
-  /** Every agent id the ACD knows (to find who a recovered conversation belongs to). */
-  agentIds?: () => string[];
   /** Ring timeout and wrap-up of a queue (for recovered calls). */
   /** The live routing rules: queue settings and escalation ladders (recovered calls find their rule by name). */
   catalog?: () => RulesCatalog;
@@ -58,8 +57,6 @@ function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skill
   return { queue, decision, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
 }
 
-const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'hung-up' }> =>
-  event.type === 'hung-up' && event.channelId === legId;
 
 /**
  * Connects waiting callers with agents: every event that can make a match (a
@@ -69,17 +66,24 @@ const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEv
  */
 export class AcdDispatcher {
   private readonly waiting = new Map<string, WaitingCall>();
-  private readonly wrapUps = new Map<string, NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private readonly log: Logger;
 
   private readonly staffing: StaffingView;
   private readonly room: WaitingRoom;
+  private readonly conversations: Conversations;
 
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.logger.child({ component: 'acd' });
     this.staffing = options.staffing ?? new StaffingView(options.store, () => options.catalog?.().queues().map((queue) => queue.name) ?? []);
+    this.conversations = new Conversations({
+      store: options.store,
+      logger: this.log,
+      agentChanged: (event) => this.agentChanged(event),
+      agentFree: (agentId) => this.agentFree(agentId),
+      stopping: () => this.stopping,
+    });
     this.room = new WaitingRoom(
       {
         store: options.store,
@@ -160,13 +164,12 @@ export class AcdDispatcher {
     clearInterval(this.sweepTimer);
     this.room.stop();
     if (!this.options.staffing) this.staffing.stop();
-    for (const timer of this.wrapUps.values()) clearTimeout(timer);
-    this.wrapUps.clear();
+    this.conversations.stop();
   }
 
   /** Calls waiting or being offered on this node, and pending wrap-up timers (for leak checks). */
   trackedCount(): number {
-    return this.waiting.size + this.wrapUps.size;
+    return this.waiting.size + this.conversations.pendingWrapUps();
   }
 
   /** Puts a caller in the queue (as the routing rules decided) and looks for an agent at once. */
@@ -215,6 +218,7 @@ export class AcdDispatcher {
    * thousands waiting, one script per call every sweep would be the hot path.
    */
   private async sweep(): Promise<void> {
+    await this.conversations.endOverdue(this.staffing.roster());
     const queues = new Set([...this.waiting.values()].filter((call) => !call.offering).flatMap((call) => call.plan.queues));
     for (const queue of queues) {
       const available = await this.options.store.availableAgents(queue).catch(() => []);
@@ -326,31 +330,7 @@ export class AcdDispatcher {
     const { bridgeId } = await telephony.createBridge();
     await telephony.addToBridge(bridgeId, [session.channelId, legId]);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
-    await this.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue);
-  }
-
-  /** Caller and agent talk; whoever hangs up first ends the call for both; then the agent's wrap-up. */
-  private async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, queue: { name?: string; wrapUpSeconds: number }): Promise<void> {
-    const { telephony } = session;
-    const talkStarted = Date.now();
-    const agentGone = session.waitFor(legGoneOf(legId)).then(
-      async () => {
-        await telephony.hangup(session.channelId).catch(() => undefined);
-      },
-      async () => {
-        // The session closed: the caller hung up — or this node is stopping and the conversation goes on without it.
-        if (!this.stopping) await telephony.hangup(legId).catch(() => undefined);
-      },
-    );
-    await agentGone;
-    if (this.stopping) return;
-    await telephony.destroyBridge(bridgeId).catch(() => undefined);
-    session.releaseLeg(legId);
-    if (queue.name) {
-      const handleSeconds = (Date.now() - talkStarted) / 1000 + queue.wrapUpSeconds;
-      void this.options.store.recordHandleTime(queue.name, handleSeconds).catch((error: unknown) => this.log.warn({ err: error }, 'could not record a handle time'));
-    }
-    await this.wrapUp(agentId, queue.wrapUpSeconds);
+    await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue);
   }
 
   /**
@@ -371,7 +351,7 @@ export class AcdDispatcher {
       session.adoptLeg(peer);
       settle('answered', `agent:${agentId}`);
       session.log.info({ agentId }, 'conversation recovered after a restart');
-      void this.converse(session, peer, context.bridgeId ?? '', agentId, { wrapUpSeconds: this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS }).catch((error: unknown) =>
+      void this.conversations.converse(session, peer, context.bridgeId ?? '', agentId, { wrapUpSeconds: this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS }).catch((error: unknown) =>
         this.problem(session.log, { err: error }, 'recovered conversation failed'),
       );
       return 'adopted';
@@ -396,42 +376,13 @@ export class AcdDispatcher {
   }
 
   private async agentOnCall(callId: string): Promise<string | null> {
-    for (const agentId of this.options.agentIds?.() ?? []) {
-      const agent = await this.options.store.getAgent(agentId);
-      if (agent?.callId === callId && (agent.status === 'on_call' || agent.status === 'offered')) return agentId;
-    }
-    return null;
-  }
-
-
-  private async wrapUp(agentId: string, seconds: number): Promise<void> {
-    this.agentChanged(
-      await this.options.store.agentHungUp(agentId, Date.now() + seconds * 1000).catch((error: unknown) => {
-        this.problem(this.log, { err: error, agentId }, 'could not start wrap-up');
-        return undefined;
-      }),
-    );
-    const timer = setTimeout(() => {
-      this.wrapUps.delete(agentId);
-      void this.options.store
-        .agentEndWrapUp(agentId)
-        .then((event) => {
-          this.agentChanged(event);
-          return this.agentFree(agentId);
-        })
-        .catch((error: unknown) => this.log.warn({ err: error, agentId }, 'wrap-up did not end as expected'));
-    }, seconds * 1000);
-    this.wrapUps.set(agentId, timer);
+    const agent = (await this.options.store.roster()).find((candidate) => candidate.callId === callId && (candidate.status === 'on_call' || candidate.status === 'offered'));
+    return agent?.agentId ?? null;
   }
 
   /** The agent ends their wrap-up before its time: available at once, and offered the next call. */
-  async endWrapUp(agentId: string): Promise<AgentStateEvent> {
-    const event = await this.options.store.agentEndWrapUp(agentId);
-    clearTimeout(this.wrapUps.get(agentId));
-    this.wrapUps.delete(agentId);
-    this.agentChanged(event);
-    await this.agentFree(agentId);
-    return event;
+  endWrapUp(agentId: string): Promise<AgentStateEvent> {
+    return this.conversations.finish(agentId);
   }
 
   /** The caller hung up while waiting or while an agent's phone rang. */

@@ -57,6 +57,11 @@ export class StaffingView {
     ).length;
   }
 
+  /** The agents as last read. */
+  roster(): readonly StoredAgent[] {
+    return this.agents;
+  }
+
   handleSeconds(queue: string): number {
     return this.handle.get(queue) ?? DEFAULT_HANDLE_SECONDS;
   }

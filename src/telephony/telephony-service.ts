@@ -79,7 +79,6 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     store,
     recorder,
     agents: (agentId) => agents.find((agent) => agent.agentId === agentId),
-    agentIds: () => agents.map((agent) => agent.agentId),
     catalog: () => rules.current(),
     db,
     region: config.defaultRegion,

@@ -126,7 +126,6 @@ t.test('a restart keeps waiting calls in order and lets a conversation go on', a
     store: rig.store,
     recorder: rig.recorder,
     agents: (id) => AGENTS.find((agent) => agent.agentId === id),
-    agentIds: () => AGENTS.map((agent) => agent.agentId),
     catalog: () => rig.catalog,
     wrapUpSeconds: () => 1,
     logger,
