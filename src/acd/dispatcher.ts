@@ -278,7 +278,7 @@ export class AcdDispatcher {
     }
     void this.options.recorder.offered(session.channelId, assignment.agentId);
     session.log.info({ agents: reachable.map((agent) => agent.agentId) }, reachable.length > 1 ? 'ringing every free agent (ring-all)' : 'offering the call to an agent');
-    const ringAll = assignment.agents.length > 1;
+    const ringAll = assignment.ringAll;
     const result = await ringAgents(session, reachable, call.plan.queue.ringTimeoutSeconds, (agentId) => {
       // Ring-all: a leg that ends without winning frees its agent at once.
       if (ringAll) void this.options.store.withdrawOffer(agentId, assignment.callId).then((event) => this.agentChanged(event ?? undefined));
@@ -309,7 +309,7 @@ export class AcdDispatcher {
       return null;
     });
     for (const event of requeued?.events ?? []) this.agentChanged(event);
-    if (assignment.agents.length > 1) {
+    if (assignment.ringAll) {
       const retry = setTimeout(() => void this.tryForCall(assignment.callId), RING_ALL_RETRY_MS);
       retry.unref();
       return;

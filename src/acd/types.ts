@@ -34,6 +34,8 @@ export interface Assignment {
   events: AgentStateEvent[];
   /** The node whose application holds the caller's channel ('' when the call has none). */
   owner: string;
+  /** Rung as a ring-all queue rings: an unanswered offer pauses nobody. */
+  ringAll: boolean;
   /** Another node owns the caller: the offer went to its inbox and that node rings the agents. */
   remote: boolean;
 }

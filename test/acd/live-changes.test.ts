@@ -78,7 +78,9 @@ t.test('ring-all offers every fitting available agent at once; nobody answering 
   t.equal(await store.getCall('v1'), null, 'the answered call has left the ACD');
 
   await store.enqueueCall({ callId: 'v2', queue: 'vip', skills: { vip: 3 } });
-  t.match(await store.assignForCall('v2'), { agents: ['a'] });
+  t.match(await store.assignForCall('v2'), { agents: ['a'], ringAll: true });
+  t.match(await store.requeueAtFront('v2'), { events: [{ agentId: 'a', to: 'available' }] }, 'one agent rung by a ring-all queue is not paused either');
+  t.match(await store.assignForAgent('a'), { callId: 'v2', agents: ['a'], ringAll: true }, 'nor when the agent freeing up took the call');
   const removed = await store.removeCall('v2');
   t.match(removed, { state: 'offered', agents: ['a'] });
   t.match(await store.getAgent('a'), { status: 'available' }, 'the caller hanging up frees every rung agent');

@@ -40,4 +40,6 @@ for _, queue in ipairs(decode(hget(KEYS[1], 'queues'))) do
   end
 end
 if best == nil then return nil end
-return cjson.encode(offer(base, { agentId }, best, now, node))
+-- A call of a ring-all queue keeps that queue's rule: a miss pauses nobody.
+local ringAll = (hget(configKey(base, hget(callKey(base, best), 'queue')), 'strategy') or '') == 'ring_all'
+return cjson.encode(offer(base, { agentId }, best, now, node, ringAll))

@@ -59,6 +59,9 @@ end
 
 for _, queue in ipairs(callQueues(KEYS[1])) do
   local agents = choose(queue)
-  if agents ~= nil then return cjson.encode(offer(base, agents, callId, now, node)) end
+  if agents ~= nil then
+    local ringAll = (hget(configKey(base, queue), 'strategy') or '') == 'ring_all'
+    return cjson.encode(offer(base, agents, callId, now, node, ringAll))
+  end
 end
 return nil

@@ -155,8 +155,9 @@ local function transition(base, id, action, now, arg)
 end
 
 -- The one atomic step of an assignment: the agents (one, or all of them for ring-all) are offered the call,
--- the call leaves every waiting line. Returns the assignment, or a table with `error`.
-local function offer(base, agentIds, callId, now, node)
+-- the call leaves every waiting line. `ringAll`: the queue rings everyone, so a miss pauses nobody.
+-- Returns the assignment, or a table with `error`.
+local function offer(base, agentIds, callId, now, node, ringAll)
   local events = {}
   for i, agentId in ipairs(agentIds) do
     local event = transition(base, agentId, 'offer', now, callId)
@@ -166,11 +167,11 @@ local function offer(base, agentIds, callId, now, node)
   end
   local ckey = callKey(base, callId)
   redis.call('HSET', ckey, 'state', 'offered', 'agent', agentIds[1], 'agents', cjson.encode(agentIds))
-  if #agentIds > 1 then redis.call('HSET', ckey, 'ringAll', '1') end
+  if ringAll then redis.call('HSET', ckey, 'ringAll', '1') end
   leaveLines(base, ckey, callId)
   local owner = hget(ckey, 'owner') or ''
   local result = { callId = callId, agentId = agentIds[1], event = events[1], agents = agentIds, events = events,
-    owner = owner, remote = false }
+    owner = owner, remote = false, ringAll = ringAll == true }
   -- Another node's caller: that node rings the agents (it owns the channel); the work waits in its inbox.
   if owner ~= '' and owner ~= node then
     result.remote = true
