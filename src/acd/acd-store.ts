@@ -57,9 +57,12 @@ export class AcdStore {
     return 'error' in reply ? null : (reply as RemovedCall);
   }
 
-  /** An offer was missed: the call goes back to its exact place and its agent is paused 'missed'. */
-  async requeueAtFront(callId: string): Promise<{ queue: string; position: number; event?: AgentStateEvent; events?: AgentStateEvent[] }> {
-    const reply = await this.run('acdRequeueAtFront', [this.keys.call(callId)], [this.keys.base, callId, this.now()]);
+  /**
+   * An offer was missed: the call goes back to its exact place and its agent is paused 'missed'. With
+   * `agentsToBlame: false` (the node ringing them died, the offer was never rung) the agents are available again.
+   */
+  async requeueAtFront(callId: string, { agentsToBlame = true } = {}): Promise<{ queue: string; position: number; event?: AgentStateEvent; events?: AgentStateEvent[] }> {
+    const reply = await this.run('acdRequeueAtFront', [this.keys.call(callId)], [this.keys.base, callId, this.now(), agentsToBlame ? '0' : '1']);
     if ('error' in reply) {
       throw reply.error === 'not_found' ? notFound(`call ${callId}`) : conflict(`call ${callId} is not being offered`);
     }

@@ -260,7 +260,11 @@ export class AcdDispatcher {
     if (!call) {
       // A caller that just left, or one no node here holds: back to its place (the agents are not to blame).
       this.log.warn({ callId: assignment.callId, agentId: assignment.agentId }, 'assigned a call this node does not hold; putting it back');
-      await this.options.store.requeueAtFront(assignment.callId).catch(() => undefined);
+      const back = await this.options.store.requeueAtFront(assignment.callId, { agentsToBlame: false }).catch(() => null);
+      for (const event of back?.events ?? []) {
+        this.agentChanged(event);
+        await this.agentFree(event.agentId);
+      }
       return;
     }
     const { session } = call;
@@ -337,7 +341,7 @@ export class AcdDispatcher {
    * After a restart: takes back a call the ACD held, from Redis. A call in
    * conversation keeps talking (its agent found by the call they are on); a
    * waiting call keeps its place; one that was ringing an agent goes back to
-   * its place (that agent paused "missed"). Agent legs are adopted with their call.
+   * its place (its agents available again: they did not miss it). Agent legs are adopted with their call.
    */
   async recover(session: CallSession, context: RecoveryContext, settle: WaitingCall['settle']): Promise<'adopted' | 'leg' | 'fallback'> {
     const { bridgePeers } = context;
@@ -358,7 +362,13 @@ export class AcdDispatcher {
     }
     const held = await store.getCall(callId);
     if (!held) return 'fallback';
-    if (held.state === 'offered') for (const event of (await store.requeueAtFront(callId)).events ?? []) this.agentChanged(event);
+    // Being offered when its node stopped: the agents did not miss it, whether or not their phone had started ringing.
+    if (held.state === 'offered') {
+      for (const event of (await store.requeueAtFront(callId, { agentsToBlame: false })).events ?? []) {
+        this.agentChanged(event);
+        await this.agentFree(event.agentId);
+      }
+    }
     const catalog = this.options.catalog?.();
     const queue = this.queueDefinition(held.queue);
     const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;

@@ -109,6 +109,15 @@ t.test('an offer decided on one node for another node\'s caller goes to that nod
   t.match(await nodeB.nextInboxOffer(inboxConnection, 1), { callId: 'b-caller', agentId: 'ann', owner: 'ringside-b', remote: true });
 });
 
+t.test('a call whose offer was never rung (its node died) goes back without blaming the agent', async (t) => {
+  const { store } = await setup(t);
+  await store.agentLogin({ agentId: 'ann', skills: {}, queues: ['q'] });
+  await store.enqueueCall({ callId: 'c', queue: 'q' });
+  await store.assignForAgent('ann');
+  t.match(await store.requeueAtFront('c', { agentsToBlame: false }), { position: 1, events: [{ agentId: 'ann', to: 'available', reason: 'withdrawn' }] });
+  t.match(await store.getAgent('ann'), { status: 'available' });
+});
+
 t.test('calls-today counts start again when the center\'s day changes, once', async (t) => {
   const { store } = await setup(t);
   await store.agentLogin({ agentId: 'ann', skills: {}, queues: ['q'] });

@@ -7,6 +7,7 @@
 -- ARGV[1] base: key prefix + hash tag
 -- ARGV[2] call id
 -- ARGV[3] now (epoch ms)
+-- ARGV[4] '1' when the agents are not to blame (the node that rang them died, the offer was never rung): withdraw
 -- Returns JSON {queue, position, event?, events}, or {"error": "not_found" | "not_offered"}.
 
 -- @include "agent"
@@ -17,7 +18,7 @@ if state == nil then return cjson.encode({ error = 'not_found' }) end
 if state ~= 'offered' then return cjson.encode({ error = 'not_offered' }) end
 local queue = hget(KEYS[1], 'queue')
 local action = 'miss'
-if hget(KEYS[1], 'ringAll') == '1' then action = 'withdraw' end
+if hget(KEYS[1], 'ringAll') == '1' or ARGV[4] == '1' then action = 'withdraw' end
 local events = {}
 for _, agentId in ipairs(offeredAgents(KEYS[1])) do
   local akey = agentKey(base, agentId)
