@@ -39,6 +39,9 @@ const badValues: Array<[string, string, RegExp]> = [
   ['ARI_URL', 'ws://asterisk:8088', /ARI_URL must be the http:\/\/ or https:\/\/ base URL/],
   ['ARI_APP', 'ring side', /ARI_APP must be a Stasis application name/],
   ['ARI_FALLBACK_CONTEXT', 'bad context!', /ARI_FALLBACK_CONTEXT must be a dialplan context name/],
+  ['CENTER_TIMEZONE', 'Mars/Olympus_Mons', /CENTER_TIMEZONE must be an IANA time zone/],
+  ['PAUSE_REASONS', 'Lunch Break', /PAUSE_REASONS must be a comma-separated list of pause reasons/],
+  ['PAUSE_REASONS', 'break,,lunch', /PAUSE_REASONS must be a comma-separated list of pause reasons/],
 ];
 
 for (const [variable, value, message] of badValues) {

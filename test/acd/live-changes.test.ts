@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { AcdStore } from '../../src/acd/acd-store.js';
+import { centerDate } from '../../src/acd/node-duties.js';
 import { createRedis } from '../../src/redis/client.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis } from '../helpers/redis.js';
@@ -130,4 +131,11 @@ t.test('calls-today counts start again when the center\'s day changes, once', as
   t.equal((await store.getAgent('ann'))?.callsToday, 1);
   t.equal(await store.resetCallsToday('2026-11-24'), true);
   t.equal((await store.getAgent('ann'))?.callsToday, 0);
+});
+
+t.test('the center\'s date follows its time zone', async (t) => {
+  const evening = new Date('2026-11-23T17:00:00Z');
+  t.equal(centerDate('UTC', evening), '2026-11-23');
+  t.equal(centerDate('Asia/Shanghai', evening), '2026-11-24', 'already past midnight in Shanghai');
+  t.equal(centerDate('America/Los_Angeles', new Date('2026-11-24T07:30:00Z')), '2026-11-23');
 });
