@@ -1,5 +1,6 @@
 import t from 'tap';
-import { QUEUE, eventually, startAcdSite } from '../helpers/acd-site.js';
+import { QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite } from '../helpers/acd-site.js';
+import { assertAcdEmpty } from '../helpers/acd-checks.js';
 import { startRingside } from '../helpers/ringside-process.js';
 import { waitUntil } from '../helpers/telephony.js';
 
@@ -7,8 +8,8 @@ const TALKING = 10;
 const WAITING = 50;
 
 t.test('kill -9 with 50 callers waiting and 10 talking: after a restart every caller is answered, in order of arrival', async (t) => {
-  // The phones answer at once and keep talking until the test hangs them up, so the 10 conversations outlive the crash.
-  const site = await startAcdSite(t, { agents: TALKING, phone: { behaviour: 'answer', answerAfterMs: 500 }, apps: ['ringside'], timeScale: 0.2 });
+  // The phones keep talking until the test hangs them up, so the 10 conversations outlive the crash.
+  const site = await startAcdSite(t, { agents: TALKING, phone: TALKS_UNTIL_HUNG_UP, apps: ['ringside'] });
   const { control } = site.simulator;
   const env = site.env({ app: 'ringside', nodeId: 'node-1' });
   const first = await startRingside(t, { env, simulator: site.simulator });
@@ -45,7 +46,7 @@ t.test('kill -9 with 50 callers waiting and 10 talking: after a restart every ca
   t.ok(talking.every(bridged), 'the conversations are still bridged after the restart');
 
   // From now on each agent answers, talks briefly and hangs up; the ongoing conversations end first.
-  for (const { endpoint } of site.agents) control.setEndpoint(endpoint, { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 2000 });
+  for (const { endpoint } of site.agents) control.setEndpoint(endpoint, SHORT_TALK);
   for (const { endpoint } of site.agents) await control.hangupEndpoint(endpoint);
 
   const rows = await site.closedInteractions(TALKING + WAITING, 40_000);
@@ -66,6 +67,6 @@ t.test('kill -9 with 50 callers waiting and 10 talking: after a restart every ca
   const offered = site.events.flatMap((event) => (event.type === 'call.offered' && waiting.includes(event.callId) ? [event.callId] : []));
   t.same(offered, waiting, 'the waiting callers were offered once each, in order of arrival');
   t.same(site.events.filter((event) => event.type === 'call.missed' || event.type === 'call.abandoned'), [], 'no offer missed, nobody abandoned');
-  await waitUntil(() => control.stats().channels === 0, 10_000, 'every channel to be gone');
+  await assertAcdEmpty(t, site);
   t.same(second.errors(), [], 'the restarted node logged no error');
 });

@@ -20,15 +20,36 @@ steps:
 `,
 };
 
+// No announcements (callers hear music on hold only) and no queue exits: these sites test where calls go, not what waiting callers hear.
 const rulesFor = (wrapUpSeconds: number) => ({
   'routing.yaml': `queues:
-  - { name: support, wrapUpSeconds: ${wrapUpSeconds}, ringTimeoutSeconds: 15, maxLength: 10000, maxWaitSeconds: 86400, strategy: longest_idle }
+  - name: support
+    wrapUpSeconds: ${wrapUpSeconds}
+    ringTimeoutSeconds: 15
+    maxLength: 10000
+    maxWaitSeconds: 86400
+    strategy: longest_idle
+    announcements: { onEntry: false, everySeconds: 0 }
+    whenNoAgents: { action: wait }
+    whenFull: { action: wait }
+    whenMaxWait: { action: wait }
 rules:
   - { name: everyone, queue: support }
 `,
 });
 
 export const QUEUE = 'support';
+
+/** Simulated time runs 5× faster in these sites. */
+const TIME_SCALE = 0.2;
+
+/**
+ * Agent phones (simulated ms; real time is 0.2×): ring 0.1 s, then either talk until the test hangs up, or talk
+ * 1.5 s — long enough for a busy node on a loaded machine to bridge the call (up to 0.5 s seen) before the agent
+ * hangs up.
+ */
+export const TALKS_UNTIL_HUNG_UP: EndpointBehaviour = { behaviour: 'answer', answerAfterMs: 500 };
+export const SHORT_TALK: EndpointBehaviour = { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 7500 };
 
 /** Polls an asynchronous condition until it holds; fails after `ms`. */
 export async function eventually(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -80,7 +101,7 @@ export interface AcdSite {
  */
 export async function startAcdSite(
   t: Test,
-  options: { agents: number; phone: EndpointBehaviour; apps: string[]; timeScale: number; wrapUpSeconds?: number },
+  options: { agents: number; phone: EndpointBehaviour; apps: string[]; wrapUpSeconds?: number },
 ): Promise<AcdSite> {
   const agentEndpoints = Array.from({ length: options.agents }, (_, i) => `PJSIP/${3001 + i}`);
   const simulator = await startSimulator({
@@ -88,7 +109,7 @@ export async function startAcdSite(
     users: { [ARI_USER]: ARI_PASSWORD },
     dialplanApps: options.apps,
     endpoints: Object.fromEntries(agentEndpoints.map((endpoint) => [endpoint, options.phone])),
-    timeScale: options.timeScale,
+    timeScale: TIME_SCALE,
   });
   t.teardown(() => simulator.close());
   const db = await createTestDatabase(t, { poolSize: 4 });
@@ -131,7 +152,6 @@ export async function startAcdSite(
       ARI_PASSWORD,
       ARI_APP: app,
       NODE_ID: nodeId,
-      DATABASE_POOL_SIZE: '4',
       IVR_FLOWS_DIR: `${flowsDir}/flows`,
       ROUTING_RULES_DIR: `${flowsDir}/rules`,
     }),
