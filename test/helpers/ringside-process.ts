@@ -27,11 +27,19 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-// Children still running if the test process dies without its teardowns (tap's timeout): never leave one behind.
+// Children still running if the test process exits without its teardowns: never leave one behind.
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+/**
+ * Loaded into the child before anything else: if the test process is killed outright (tap's timeout), the child is
+ * re-parented, notices within half a second and kills itself, so no orphan keeps a PBX socket or a database busy.
+ */
+const ORPHAN_GUARD = `data:text/javascript,${encodeURIComponent(
+  "const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, 500).unref();",
+)}`;
 
 const appConnected = (simulator: RunningSimulator, app: string) => simulator.control.stats().connectedApps.includes(app);
 
@@ -41,7 +49,7 @@ const appConnected = (simulator: RunningSimulator, app: string) => simulator.con
  */
 export async function startRingside(t: Test, { env, simulator, timeoutMs = 30_000 }: StartOptions): Promise<RingsideProcess> {
   const app = env.ARI_APP ?? 'ringside';
-  const child = startCli(['serve'], { HTTP_PORT: '0', LOG_LEVEL: 'info', ...env });
+  const child = startCli(['serve'], { HTTP_PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: `--import=${ORPHAN_GUARD}`, ...env });
   running.add(child);
   const lines: string[] = [];
   let partial = '';
