@@ -198,6 +198,7 @@ export class AcdStore {
     if (call.queues.length === 0) call.queues = [call.queue];
     if (hash.agent) call.agentId = hash.agent;
     if (hash.rule) call.rule = hash.rule;
+    if (hash.offer) call.offerId = Number(hash.offer);
     return call;
   }
 

@@ -251,7 +251,8 @@ export class AcdDispatcher {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     const held = await this.options.store.getCall(assignment.callId);
-    if (held?.state !== 'offered' || held.agentId !== assignment.agentId) return;
+    // A stale offer (the call was put back and offered anew meanwhile, e.g. by a standby's recovery) is dropped.
+    if (held?.state !== 'offered' || held.offerId !== assignment.offerId || this.waiting.get(assignment.callId)?.offering) return;
     await this.offerSafely({ ...assignment, remote: false });
   }
 
@@ -321,18 +322,34 @@ export class AcdDispatcher {
     await this.tryForCall(assignment.callId);
   }
 
+  /**
+   * The agent answered: caller and agent are bridged first, and only then is the call answered in the ACD. If
+   * either hangs up in between, the agent leg is hung up and (the caller still there) the call goes back to its place.
+   */
   private async connect(assignment: Assignment, call: WaitingCall, legId: string): Promise<void> {
     const { session } = call;
     const { telephony } = session;
+    await call.plan.prompt?.stop().catch(() => undefined);
+    await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
+    let bridgeId: string | undefined;
+    try {
+      bridgeId = (await telephony.createBridge()).bridgeId;
+      await telephony.addToBridge(bridgeId, [session.channelId, legId]);
+    } catch (error) {
+      session.log.warn({ err: error, agentId: assignment.agentId }, 'could not connect caller and agent; the call goes back to its place');
+      await telephony.hangup(legId).catch(() => undefined);
+      if (bridgeId) await telephony.destroyBridge(bridgeId).catch(() => undefined);
+      session.releaseLeg(legId);
+      if (session.ended) return;
+      await telephony.startMusicOnHold(session.channelId).catch(() => undefined);
+      await this.missed(assignment, call, 'failed');
+      return;
+    }
     this.agentChanged(await this.options.store.agentAnswered(assignment.agentId));
     this.waiting.delete(session.channelId);
     this.emit({ type: 'call.answered', callId: session.channelId, queue: call.plan.queue.name, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
     call.settle('answered', `agent:${assignment.agentId}`);
     void this.options.recorder.answered(session.channelId, assignment.agentId);
-    await call.plan.prompt?.stop().catch(() => undefined);
-    await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
-    const { bridgeId } = await telephony.createBridge();
-    await telephony.addToBridge(bridgeId, [session.channelId, legId]);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
     await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue);
   }

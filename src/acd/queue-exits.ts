@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { CallSession } from '../calls/call-session.js';
-import type { CallEvent } from '../calls/telephony.js';
+import type { CallEvent, PromptHandle } from '../calls/telephony.js';
 import { normaliseCallerId } from '../customers/phone.js';
 import type { Queryable } from '../db/queryable.js';
 import type { InteractionOutcome, InteractionRecorder } from '../interactions/interaction-recorder.js';
@@ -29,9 +29,15 @@ const keyOf = (channelId: string) => (event: CallEvent): event is KeyEvent => ev
 const recordingOf = (channelId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'recording.finished' }> =>
   event.type === 'recording.finished' && event.channelId === channelId;
 
-async function play(session: CallSession, media: readonly string[]): Promise<void> {
+/** Plays and waits for the end; `track` is told of the prompt while it plays (so a connect can stop it). */
+async function play(session: CallSession, media: readonly string[], track?: (prompt: PromptHandle | undefined) => void): Promise<void> {
   const prompt = await session.telephony.play(session.channelId, [...media]);
-  await prompt.finished;
+  track?.(prompt);
+  try {
+    await prompt.finished;
+  } finally {
+    track?.(undefined);
+  }
 }
 
 /** Digits until '#' (or the time runs out). */
@@ -46,41 +52,53 @@ async function collectNumber(session: CallSession): Promise<string> {
   return digits;
 }
 
-export interface CallbackRequest {
-  session: CallSession;
-  queue: string;
-  enqueuedAt: number;
-  region: CountryCode;
-  db: Queryable;
-}
-
 /**
  * Offers a callback (press 1). Accepted: the caller confirms their number (or
- * types another), the callback is stored keeping their place in line (the time
- * they joined the queue), and the id is returned. Declined: null, the caller
- * keeps waiting. Callers who cannot give a usable number keep waiting too.
+ * types another) and it is returned in E.164. Declined, or no usable number:
+ * null, the caller keeps waiting. The call stays in line meanwhile: when an
+ * agent is found (`stillWaiting` turns false) the dialog stops at once.
  */
-export async function offerCallback({ session, queue, enqueuedAt, region, db }: CallbackRequest): Promise<number | null> {
+export async function offerCallback(
+  session: CallSession,
+  region: CountryCode,
+  stillWaiting: () => boolean,
+  track: (prompt: PromptHandle | undefined) => void,
+): Promise<string | null> {
   session.clearTypeAhead();
-  await play(session, EXIT_PROMPTS.callbackOffer);
-  const choice = await session.waitFor(keyOf(session.channelId), OFFER_KEY_SECONDS * 1000);
+  const say = async (media: readonly string[]) => {
+    if (stillWaiting()) await play(session, media, track);
+  };
+  const key = async (seconds: number) => (stillWaiting() ? session.waitFor(keyOf(session.channelId), seconds * 1000) : null);
+  await say(EXIT_PROMPTS.callbackOffer);
+  const choice = await key(OFFER_KEY_SECONDS);
   if (choice?.digit !== '1') return null;
   let number = normaliseCallerId(session.call.callerNumber, region).e164;
   if (number) {
-    await play(session, [...EXIT_PROMPTS.callbackConfirmNumber, `digits:${number.replace(/^\+/, '')}`, ...EXIT_PROMPTS.callbackConfirmKeys]);
-    const confirm = await session.waitFor(keyOf(session.channelId), OFFER_KEY_SECONDS * 1000);
+    await say([...EXIT_PROMPTS.callbackConfirmNumber, `digits:${number.replace(/^\+/, '')}`, ...EXIT_PROMPTS.callbackConfirmKeys]);
+    const confirm = await key(OFFER_KEY_SECONDS);
     if (confirm?.digit !== '1') number = null;
   }
-  if (!number) {
-    await play(session, EXIT_PROMPTS.callbackEnterNumber);
+  if (!number && stillWaiting()) {
+    await say(EXIT_PROMPTS.callbackEnterNumber);
     number = normaliseCallerId(await collectNumber(session), region).e164;
   }
-  if (!number) return null;
+  return stillWaiting() ? number : null;
+}
+
+export interface CallbackBooking {
+  callId: string;
+  phoneE164: string;
+  queue: string;
+  enqueuedAt: number;
+}
+
+/** Stores a callback that keeps the caller's place in line (the time they joined the queue); returns its id. */
+export async function bookCallback(db: Queryable, { callId, phoneE164, queue, enqueuedAt }: CallbackBooking): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO callbacks (customer_id, interaction_id, phone_e164, queue, queue_entered_at)
      SELECT i.customer_id, i.id, $2, $3, $4 FROM (SELECT 1) AS one LEFT JOIN interactions i ON i.call_id = $1
      RETURNING id`,
-    [session.channelId, number, queue, new Date(enqueuedAt)],
+    [callId, phoneE164, queue, new Date(enqueuedAt)],
   );
   return Number(rows[0]!.id);
 }

@@ -34,6 +34,8 @@ export interface Assignment {
   events: AgentStateEvent[];
   /** The node whose application holds the caller's channel ('' when the call has none). */
   owner: string;
+  /** This offer's number: an offer from an inbox is rung only while it is still the call's current offer. */
+  offerId: number;
   /** Rung as a ring-all queue rings: an unanswered offer pauses nobody. */
   ringAll: boolean;
   /** Another node owns the caller: the offer went to its inbox and that node rings the agents. */
@@ -58,6 +60,8 @@ export interface HeldCall {
   agentId?: string;
   agents: string[];
   rule?: string;
+  /** The current offer's number (while offered). */
+  offerId?: number;
 }
 
 /** Where a removed call was, for the abandon statistics. */

@@ -8,7 +8,7 @@ import { stateAfter, type RoutingDecision } from '../routing/evaluate.js';
 import type { QueueAction, QueueDefinition } from '../routing/schema.js';
 import type { AcdStore } from './acd-store.js';
 import type { AcdEvent, ExitReason } from './acd-events.js';
-import { closeCall, confirmCallbackAndHangUp, offerCallback, takeVoicemail } from './queue-exits.js';
+import { bookCallback, closeCall, confirmCallbackAndHangUp, offerCallback, takeVoicemail } from './queue-exits.js';
 import type { StaffingView } from './staffing-view.js';
 import { estimateWaitSeconds, nextAnnouncedWait, waitAnnouncement } from './wait-estimate.js';
 
@@ -162,8 +162,15 @@ export class WaitingRoom {
       await this.pauseMusic(waiter);
       if (action.action === 'callback') {
         plan.callbackOffered = true;
-        const id = await offerCallback({ session, queue: plan.queue.name, enqueuedAt: waiter.enqueuedAt, region: this.host.region, db: this.host.db });
-        if (id === null || !(await this.leaveFor(callId, waiter, 'callback', 'caller_choice'))) return;
+        const number = await offerCallback(
+          session,
+          this.host.region,
+          () => this.waiters.get(callId) === waiter,
+          (prompt) => (plan.prompt = prompt),
+        );
+        // Out of the line first: if an agent was found meanwhile, the caller talks to them and no callback is booked.
+        if (number === null || !(await this.leaveFor(callId, waiter, 'callback', 'caller_choice'))) return;
+        const id = await bookCallback(this.host.db, { callId, phoneE164: number, queue: plan.queue.name, enqueuedAt: waiter.enqueuedAt });
         waiter.settle('callback', `callback:${id}`);
         await confirmCallbackAndHangUp(session);
         return;

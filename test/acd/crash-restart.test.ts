@@ -19,6 +19,8 @@ t.test('kill -9 with 50 callers waiting and 10 talking: after a restart every ca
   for (let i = 0; i < TALKING; i++) talking.push((await control.placeCall({ from: `+1415555${1000 + i}`, to: '800' })).channelId);
   const bridged = (callId: string) => Boolean(control.callState(callId)?.bridgeId) && !control.callState(callId)?.ended;
   await waitUntil(() => talking.every(bridged), 20_000, 'ten conversations');
+  // The ACD marks the agent on call just after the bridge is made.
+  await eventually(async () => (await Promise.all(site.agents.map(({ agentId }) => site.store.getAgent(agentId)))).every((agent) => agent?.status === 'on_call'), 5000, 'every agent on call');
   const agentOf = new Map<string, string>();
   for (const { agentId } of site.agents) {
     const agent = await site.store.getAgent(agentId);

@@ -44,7 +44,7 @@ t.test('a queued caller is offered to a free agent, bridged on answer; wrap-up, 
   await rig.login('ann');
   const call = await rig.simulator.control.placeCall({ from: '+8613800138000', to: '800' });
   await waitUntil(() => rig.simulator.control.callState(call.channelId)?.bridgeId !== null && rig.simulator.control.callState(call.channelId)?.bridgeId !== undefined, 10_000, 'caller and agent bridged');
-  t.equal((await rig.store.getAgent('ann'))?.status, 'on_call');
+  t.equal(await statusOf(rig, 'ann', 'on_call'), 'on_call', 'on call once bridged');
   const row = await rig.closed(call.channelId);
   t.match(row, { outcome: 'answered', outcome_detail: 'agent:ann', queue: 'support' });
   t.ok(row.ended_at, 'the agent hanging up ended the call for the caller too');
@@ -71,6 +71,18 @@ t.test('an agent who does not answer is paused "missed"; the call goes to the ne
   await rig.login('bob');
   const row = await rig.closed(call.channelId);
   t.match(row, { outcome: 'answered', outcome_detail: 'agent:bob' });
+});
+
+t.test('an agent who hangs up the moment they answer: the caller goes back to their place, nobody is left in silence', async (t) => {
+  const rig = await acdRig(t, { 'PJSIP/2001': { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 1 }, 'PJSIP/2002': { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 2000 } });
+  await rig.login('ann');
+  const call = await rig.simulator.control.placeCall({ from: '+8613800138000', to: '800' });
+  await waitUntil(() => rig.events.some((event) => event.type === 'call.missed'), 8000, 'the dropped answer');
+  t.match(await rig.store.getAgent('ann'), { status: 'paused', reason: 'missed' });
+  t.same(await rig.store.waitingCalls('support'), [call.channelId], 'back at its place');
+  await rig.login('bob');
+  t.match(await rig.closed(call.channelId), { outcome: 'answered', outcome_detail: 'agent:bob' });
+  await waitUntil(() => rig.simulator.control.stats().bridges === 0, 5000, 'no bridge left behind');
 });
 
 t.test('the caller hangs up while waiting, or while the agent\'s phone rings', async (t) => {
@@ -110,9 +122,11 @@ t.test('a restart keeps waiting calls in order and lets a conversation go on', a
   }
   await waitUntil(() => Boolean(rig.simulator.control.callState(talking.channelId)?.bridgeId), 5000, 'the conversation to start');
   const first = await rig.simulator.control.placeCall({ from: '+8613800138001', to: '800' });
-  await waitUntil(() => Boolean(rig.simulator.control.callState(first.channelId)?.musicOnHold), 5000, 'the first waiting call');
+  // Music starts just before the call joins the line in Redis: wait for its queued event.
+  const queued = (callId: string) => rig.events.some((event) => event.type === 'call.queued' && event.callId === callId);
+  await waitUntil(() => queued(first.channelId), 5000, 'the first waiting call');
   const second = await rig.simulator.control.placeCall({ from: '+8613800138002', to: '800' });
-  await waitUntil(() => Boolean(rig.simulator.control.callState(second.channelId)?.musicOnHold), 5000, 'the second waiting call');
+  await waitUntil(() => queued(second.channelId), 5000, 'the second waiting call');
   t.same(await rig.store.waitingCalls('support'), [first.channelId, second.channelId]);
 
   // The process goes away: its WebSocket closes; calls stay in Asterisk, ACD state in Redis.

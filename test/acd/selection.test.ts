@@ -144,7 +144,7 @@ t.test('no key is left for calls once they are answered or removed', async (t) =
   const keys = await redis.keys(`${prefix}*`);
   t.same(
     keys.map((k) => k.slice(prefix.length)).sort(),
-    ['{acd}:agent:a', '{acd}:agent:b', '{acd}:agents', '{acd}:queue:q:available'],
-    'only agents, the roster and the available set remain',
+    ['{acd}:agent:a', '{acd}:agent:b', '{acd}:agents', '{acd}:offers', '{acd}:queue:q:available'],
+    'only agents, the roster, the offer counter and the available set remain',
   );
 });

@@ -29,7 +29,7 @@ end
 -- A miss puts the call back by itself (callSideEffect); anything else is done here.
 if hget(KEYS[1], 'state') == 'offered' then
   redis.call('HSET', KEYS[1], 'state', 'waiting')
-  redis.call('HDEL', KEYS[1], 'agent', 'agents', 'ringAll')
+  redis.call('HDEL', KEYS[1], 'agent', 'agents', 'ringAll', 'offer')
   joinLines(base, KEYS[1], callId)
 end
 local result = { queue = queue, position = positionOf(base, KEYS[1], callId) or 1 }

@@ -102,7 +102,7 @@ local function callSideEffect(base, action, callId, agentId)
     redis.call('DEL', ckey)
   elseif action == 'miss' and hget(ckey, 'state') == 'offered' and hget(ckey, 'agent') == agentId then
     redis.call('HSET', ckey, 'state', 'waiting')
-    redis.call('HDEL', ckey, 'agent', 'agents', 'ringAll')
+    redis.call('HDEL', ckey, 'agent', 'agents', 'ringAll', 'offer')
     joinLines(base, ckey, callId)
   end
 end
@@ -166,12 +166,14 @@ local function offer(base, agentIds, callId, now, node, ringAll)
     events[i] = event
   end
   local ckey = callKey(base, callId)
-  redis.call('HSET', ckey, 'state', 'offered', 'agent', agentIds[1], 'agents', cjson.encode(agentIds))
+  -- Each offer has its own number: an offer that waited in an inbox is only rung if it is still the current one.
+  local offerId = redis.call('INCR', base .. 'offers')
+  redis.call('HSET', ckey, 'state', 'offered', 'agent', agentIds[1], 'agents', cjson.encode(agentIds), 'offer', offerId)
   if ringAll then redis.call('HSET', ckey, 'ringAll', '1') end
   leaveLines(base, ckey, callId)
   local owner = hget(ckey, 'owner') or ''
   local result = { callId = callId, agentId = agentIds[1], event = events[1], agents = agentIds, events = events,
-    owner = owner, remote = false, ringAll = ringAll == true }
+    owner = owner, remote = false, ringAll = ringAll == true, offerId = offerId }
   -- Another node's caller: that node rings the agents (it owns the channel); the work waits in its inbox.
   if owner ~= '' and owner ~= node then
     result.remote = true
