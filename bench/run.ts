@@ -1,10 +1,12 @@
 import { acdBenchmark } from './acd.js';
+import { erlangBenchmark } from './erlang.js';
 import { lookupBenchmark } from './lookup.js';
 import { simulatorLoadBenchmark } from './simulator-load.js';
 
 /** Each benchmark prints a readable summary, then its figures as the last line, in JSON. */
 const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
   acd: acdBenchmark,
+  erlang: erlangBenchmark,
   lookup: lookupBenchmark,
   simulator: simulatorLoadBenchmark,
 };
