@@ -1,11 +1,9 @@
 import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { CallSession } from '../calls/call-session.js';
-import type { CallEvent } from '../calls/telephony.js';
+import { legGoneOf } from './ring-agents.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
 
-const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'hung-up' }> =>
-  event.type === 'hung-up' && event.channelId === legId;
 
 export interface ConversationsOptions {
   store: AcdStore;
@@ -40,11 +38,12 @@ export class Conversations {
     this.wrapUps.clear();
   }
 
-  async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, queue: { name?: string; wrapUpSeconds: number }): Promise<void> {
+  /** `agentHungUp`: the watch on the agent's leg, when it started before this (from the answer). */
+  async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, queue: { name?: string; wrapUpSeconds: number }, agentHungUp?: Promise<unknown>): Promise<void> {
     const { telephony } = session;
     const { stopping } = this.options;
     const talkStarted = Date.now();
-    await session.waitFor(legGoneOf(legId)).then(
+    await (agentHungUp ?? session.waitFor(legGoneOf(legId))).then(
       async () => {
         await telephony.hangup(session.channelId).catch(() => undefined);
       },

@@ -297,7 +297,7 @@ export class AcdDispatcher {
       await this.missed(assignment, call, result.reason);
       return;
     }
-    await this.connect({ ...assignment, agentId: result.leg.agentId }, call, result.leg.legId);
+    await this.connect({ ...assignment, agentId: result.leg.agentId }, call, result.leg.legId, result.hungUp);
   }
 
   /**
@@ -326,15 +326,18 @@ export class AcdDispatcher {
    * The agent answered: caller and agent are bridged first, and only then is the call answered in the ACD. If
    * either hangs up in between, the agent leg is hung up and (the caller still there) the call goes back to its place.
    */
-  private async connect(assignment: Assignment, call: WaitingCall, legId: string): Promise<void> {
+  private async connect(assignment: Assignment, call: WaitingCall, legId: string, agentHungUp: Promise<unknown>): Promise<void> {
     const { session } = call;
     const { telephony } = session;
     await call.plan.prompt?.stop().catch(() => undefined);
     await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
+    let agentGone = false;
+    agentHungUp.then(() => (agentGone = true), () => undefined);
     let bridgeId: string | undefined;
     try {
       bridgeId = (await telephony.createBridge()).bridgeId;
       await telephony.addToBridge(bridgeId, [session.channelId, legId]);
+      if (agentGone) throw new Error('the agent hung up before the bridge was made');
     } catch (error) {
       session.log.warn({ err: error, agentId: assignment.agentId }, 'could not connect caller and agent; the call goes back to its place');
       await telephony.hangup(legId).catch(() => undefined);
@@ -351,7 +354,7 @@ export class AcdDispatcher {
     call.settle('answered', `agent:${assignment.agentId}`);
     void this.options.recorder.answered(session.channelId, assignment.agentId);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
-    await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue);
+    await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue, agentHungUp);
   }
 
   /**

@@ -16,11 +16,15 @@ export interface RingingLeg {
 }
 
 export type RingResult =
-  | { kind: 'answered'; leg: RingingLeg }
+  /** `hungUp` settles when the agent's leg hangs up: watched from the answer on, so no hang-up is missed. */
+  | { kind: 'answered'; leg: RingingLeg; hungUp: Promise<unknown> }
   /** Every leg failed or rang out; the first failure's reason. */
   | { kind: 'unanswered'; reason: LegFailure }
   /** The caller hung up while the phones rang (or this node is stopping): the legs still ringing. */
   | { kind: 'caller-left'; ringing: string[] };
+
+export const legGoneOf = (legId: string) => (event: CallEvent): event is Extract<CallEvent, { type: 'hung-up' }> =>
+  event.type === 'hung-up' && event.channelId === legId;
 
 let legCounter = 0;
 
@@ -63,13 +67,16 @@ export async function ringAgents(
     pending.delete(leg.legId);
     if (event === 'caller-left') return { kind: 'caller-left', ringing: [...pending.keys(), leg.legId] };
     if (event?.type === 'leg.answered') {
+      // Watched at once: events nobody waits for are not kept, and the agent may hang up before the bridge exists.
+      const hungUp = session.waitFor(legGoneOf(leg.legId));
+      hungUp.catch(() => undefined);
       const losers = [...pending.keys()];
       await hangUpLegs(session, losers);
       for (const other of legs.filter((candidate) => losers.includes(candidate.legId))) {
         session.releaseLeg(other.legId);
         onLegDone(other.agent.agentId, 'lost-race');
       }
-      return { kind: 'answered', leg: { agentId: leg.agent.agentId, legId: leg.legId } };
+      return { kind: 'answered', leg: { agentId: leg.agent.agentId, legId: leg.legId }, hungUp };
     }
     // Rang out (no event before the timeout) or failed: this leg is over.
     if (!event) await session.telephony.hangup(leg.legId).catch(() => undefined);
