@@ -53,7 +53,7 @@ export class AcdHandoff implements QueueHandoff {
     const priority = Math.min(3600, decision.priority + request.priority);
     settle('abandoned', `queue:${decision.queue.name}`);
     await session.telephony.startMusicOnHold(session.channelId);
-    const position = await this.dispatcher.enqueue(session, { decision, priority, skills }, settle);
+    const position = await this.dispatcher.enqueue(session, { decision, priority, skills, requestedQueue: request.queue }, settle);
     session.log.info({ rule: decision.rule, queue: decision.queue.name, priority, position }, 'waiting in queue');
   }
 }

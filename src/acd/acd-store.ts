@@ -117,9 +117,20 @@ export class AcdStore {
     const replies = (await pipeline.exec()) ?? [];
     return ids.flatMap((agentId, index) => {
       const hash = replies[index]?.[1] as Record<string, string> | undefined;
-      return hash?.state ? [toStoredAgent(agentId, hash)] : [];
+      return hash?.state ? [toStoredAgent(agentId, hash, this.parsed)] : [];
     });
   }
+
+  /** Available agents of several queues at once (one round trip), by queue. */
+  async availableAgentsOf(queues: readonly string[]): Promise<Map<string, string[]>> {
+    const pipeline = this.redis.pipeline();
+    for (const queue of queues) pipeline.zrange(this.keys.available(queue), '0', '-1');
+    const replies = (await pipeline.exec()) ?? [];
+    return new Map(queues.map((queue, index) => [queue, (replies[index]?.[1] as string[] | undefined) ?? []]));
+  }
+
+  /** Skills and queues as JSON text, parsed once per distinct text: the roster is re-read every few seconds. */
+  private readonly parsed = new Map<string, unknown>();
 
   /** Says this node is alive for `ttlMs`; other nodes assign its callers only while it is. */
   async heartbeat(ttlMs: number): Promise<void> {
@@ -204,7 +215,7 @@ export class AcdStore {
 
   async getAgent(agentId: string): Promise<StoredAgent | null> {
     const hash = await this.redis.hgetall(this.keys.agent(agentId));
-    return hash.state ? toStoredAgent(agentId, hash) : null;
+    return hash.state ? toStoredAgent(agentId, hash, this.parsed) : null;
   }
 
   /** A waiting call's place in a queue's line (1 = next), or null when it is not waiting there. */
@@ -258,14 +269,26 @@ export class AcdStore {
   }
 }
 
-function toStoredAgent(agentId: string, hash: Record<string, string>): StoredAgent {
+/** Parsed JSON by its text; callers must not change what they get (it is shared). */
+function parseOnce<T>(cache: Map<string, unknown>, text: string): T {
+  let value = cache.get(text);
+  if (value === undefined) {
+    value = JSON.parse(text);
+    // Bounded: one entry per distinct skill set or queue list, cleared if a center churns through many.
+    if (cache.size > 10_000) cache.clear();
+    cache.set(text, value);
+  }
+  return value as T;
+}
+
+function toStoredAgent(agentId: string, hash: Record<string, string>, cache: Map<string, unknown>): StoredAgent {
   const agent: StoredAgent = {
     agentId,
     status: hash.state as AgentStatus,
     since: Number(hash.since),
     logoutPending: hash.logoutPending === '1',
-    skills: JSON.parse(hash.skills ?? '{}') as StoredAgent['skills'],
-    queues: JSON.parse(hash.queues ?? '[]') as string[],
+    skills: parseOnce<StoredAgent['skills']>(cache, hash.skills ?? '{}'),
+    queues: parseOnce<string[]>(cache, hash.queues ?? '[]'),
     callsToday: Number(hash.callsToday ?? 0),
   };
   if (hash.reason !== undefined) agent.reason = hash.reason;

@@ -175,7 +175,7 @@ export class AcdDispatcher {
   /** Puts a caller in the queue (as the routing rules decided) and looks for an agent at once. */
   async enqueue(
     session: CallSession,
-    request: { decision: RoutingDecision; priority: number; skills: Record<string, number> },
+    request: { decision: RoutingDecision; priority: number; skills: Record<string, number>; requestedQueue?: string },
     settle: WaitingCall['settle'],
   ): Promise<number> {
     const callId = session.channelId;
@@ -184,7 +184,8 @@ export class AcdDispatcher {
     const { position } = await this.options.store.enqueueCall({ callId, queue, skills: request.skills, priority: request.priority, rule: decision.rule });
     const waiter: WaitingCall = { session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills) };
     this.waiting.set(callId, waiter);
-    void this.options.recorder.requeued(callId, queue);
+    // The IVR recorded the queue it asked for; the rules may have chosen another.
+    if (request.requestedQueue !== queue) void this.options.recorder.requeued(callId, queue);
     this.emit({ type: 'call.queued', callId, queue, position, priority: request.priority, rule: decision.rule, at: Date.now() });
     session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
     // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
@@ -219,11 +220,11 @@ export class AcdDispatcher {
    */
   private async sweep(): Promise<void> {
     await this.conversations.endOverdue(this.staffing.roster());
-    const queues = new Set([...this.waiting.values()].filter((call) => !call.offering).flatMap((call) => call.plan.queues));
-    for (const queue of queues) {
-      const available = await this.options.store.availableAgents(queue).catch(() => []);
-      for (const agentId of available) await this.agentFree(agentId);
-    }
+    const queues = new Set<string>();
+    for (const call of this.waiting.values()) if (!call.offering) for (const queue of call.plan.queues) queues.add(queue);
+    if (queues.size === 0) return;
+    const available = await this.options.store.availableAgentsOf([...queues]).catch(() => new Map<string, string[]>());
+    for (const agentId of new Set([...available.values()].flat())) await this.agentFree(agentId);
   }
 
   /** The error boundary of an offer: whatever fails, the caller is not left waiting in silence with a ringing agent. */

@@ -14,6 +14,8 @@ const meets = (agent: StoredAgent, need: Skills): boolean => Object.entries(need
 export class StaffingView {
   private agents: StoredAgent[] = [];
   private handle = new Map<string, number>();
+  /** Counts per (queues, skills) asked since the last read: thousands of callers share a few combinations. */
+  private counts = new Map<string, number>();
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -32,6 +34,7 @@ export class StaffingView {
     const [agents, handle] = await Promise.all([this.store.roster(), this.store.handleTimes(this.queueNames())]);
     this.agents = agents;
     this.handle = handle;
+    this.counts = new Map();
     this.loaded = true;
   }
 
@@ -47,14 +50,22 @@ export class StaffingView {
 
   /** Agents logged in (in any state, paused included) who serve one of the queues and reach the skills. */
   loggedIn(queues: readonly string[], need: Skills): number {
-    return this.agents.filter((agent) => agent.status !== 'logged_out' && agent.queues.some((queue) => queues.includes(queue)) && meets(agent, need)).length;
+    return this.count('in', queues, need, (agent) => agent.status !== 'logged_out');
   }
 
   /** Agents working (not paused, not logged out) who could take the call: the ones that move the line. */
   working(queues: readonly string[], need: Skills): number {
-    return this.agents.filter(
-      (agent) => agent.status !== 'logged_out' && agent.status !== 'paused' && agent.queues.some((queue) => queues.includes(queue)) && meets(agent, need),
-    ).length;
+    return this.count('working', queues, need, (agent) => agent.status !== 'logged_out' && agent.status !== 'paused');
+  }
+
+  private count(kind: string, queues: readonly string[], need: Skills, inState: (agent: StoredAgent) => boolean): number {
+    const key = `${kind}|${queues.join(',')}|${JSON.stringify(need)}`;
+    let count = this.counts.get(key);
+    if (count === undefined) {
+      count = this.agents.filter((agent) => inState(agent) && agent.queues.some((queue) => queues.includes(queue)) && meets(agent, need)).length;
+      this.counts.set(key, count);
+    }
+    return count;
   }
 
   /** The agents as last read. */

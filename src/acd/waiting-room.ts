@@ -95,15 +95,35 @@ export class WaitingRoom {
     return none();
   }
 
+  /** Runs often over thousands of callers: decides synchronously, and only a caller with something due costs more. */
   private tick(): void {
     const now = Date.now();
     for (const [callId, waiter] of this.waiters) {
-      if (waiter.offering || waiter.plan.busy || waiter.session.ended) continue;
+      if (waiter.offering || waiter.plan.busy || waiter.session.ended || !this.somethingDue(waiter, now)) continue;
       void this.check(callId, waiter, now).catch((error: unknown) => {
         waiter.plan.busy = false;
         waiter.session.log.warn({ err: error }, 'waiting-room step failed; the caller keeps waiting');
       });
     }
+  }
+
+  private somethingDue(waiter: Waiter, now: number): boolean {
+    const { plan } = waiter;
+    const waitedSeconds = (now - waiter.enqueuedAt) / 1000;
+    if (waitedSeconds >= plan.queue.maxWaitSeconds) return true;
+    const step = plan.decision?.escalations[plan.stepsApplied];
+    if (step && step.after <= waitedSeconds) return true;
+    const { staffing } = this.host;
+    if (plan.queue.whenNoAgents.action !== 'wait' && staffing.ready && staffing.loggedIn(plan.queues, plan.skills) === 0) return true;
+    return this.announcementDue(waiter, now);
+  }
+
+  private announcementDue(waiter: Waiter, now: number): boolean {
+    const { plan } = waiter;
+    const { announcements } = plan.queue;
+    if (!announcements.position && !announcements.estimatedWait) return false;
+    if (plan.lastAnnouncedAt !== null) return announcements.everySeconds > 0 && now - plan.lastAnnouncedAt >= announcements.everySeconds * 1000;
+    return announcements.onEntry || (announcements.everySeconds > 0 && now - waiter.enqueuedAt >= announcements.everySeconds * 1000);
   }
 
   private async check(callId: string, waiter: Waiter, now: number): Promise<void> {
@@ -116,11 +136,7 @@ export class WaitingRoom {
       return this.escalate(callId, waiter, plan.decision, waitedSeconds);
     }
     if (plan.queue.whenNoAgents.action !== 'wait' && (await this.nobodyStaffed(waiter))) return this.act(callId, waiter, plan.queue.whenNoAgents, 'no_agents');
-    const { announcements } = plan.queue;
-    if (!announcements.position && !announcements.estimatedWait) return;
-    const due =
-      plan.lastAnnouncedAt === null ? announcements.onEntry || (announcements.everySeconds > 0 && waitedSeconds >= announcements.everySeconds) : announcements.everySeconds > 0 && now - plan.lastAnnouncedAt >= announcements.everySeconds * 1000;
-    if (due) await this.announce(callId, waiter, now);
+    if (this.announcementDue(waiter, now)) await this.announce(callId, waiter, now);
   }
 
   /** One step of the rule's ladder: relax a skill, add or change queue, offer a callback, or voicemail. */
