@@ -67,6 +67,7 @@ function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skill
 export class AcdDispatcher {
   private readonly waiting = new Map<string, WaitingCall>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeps = 0;
   private stopping = false;
   private readonly log: Logger;
 
@@ -219,7 +220,8 @@ export class AcdDispatcher {
    * thousands waiting, one script per call every sweep would be the hot path.
    */
   private async sweep(): Promise<void> {
-    await this.conversations.endOverdue(this.staffing.roster());
+    // Wrap-ups orphaned by a dead node are rare: looked for every 15th sweep (about every 30 s).
+    if (++this.sweeps % 15 === 0) await this.conversations.endOverdue(await this.options.store.roster().catch(() => []));
     const queues = new Set<string>();
     for (const call of this.waiting.values()) if (!call.offering) for (const queue of call.plan.queues) queues.add(queue);
     if (queues.size === 0) return;

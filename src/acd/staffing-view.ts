@@ -3,6 +3,7 @@ import type { Skills, StoredAgent } from './types.js';
 
 /** Until a queue has handled a call, its handle time is assumed to be this (seconds). */
 export const DEFAULT_HANDLE_SECONDS = 180;
+const IDLE_AFTER_MS = 10_000;
 
 const meets = (agent: StoredAgent, need: Skills): boolean => Object.entries(need).every(([skill, min]) => (agent.skills[skill] ?? 0) >= min);
 
@@ -18,6 +19,8 @@ export class StaffingView {
   private counts = new Map<string, number>();
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
+  /** When a caller last needed the view: with nobody asking (no announcements, no "no agents" rule) it is not read. */
+  private lastUsed = 0;
 
   constructor(
     private readonly store: AcdStore,
@@ -40,7 +43,9 @@ export class StaffingView {
 
   start(onError: (error: unknown) => void): void {
     void this.refresh().catch(onError);
-    this.timer = setInterval(() => void this.refresh().catch(onError), this.refreshMs);
+    this.timer = setInterval(() => {
+      if (Date.now() - this.lastUsed < IDLE_AFTER_MS) void this.refresh().catch(onError);
+    }, this.refreshMs);
     this.timer.unref();
   }
 
@@ -59,6 +64,7 @@ export class StaffingView {
   }
 
   private count(kind: string, queues: readonly string[], need: Skills, inState: (agent: StoredAgent) => boolean): number {
+    this.lastUsed = Date.now();
     const key = `${kind}|${queues.join(',')}|${JSON.stringify(need)}`;
     let count = this.counts.get(key);
     if (count === undefined) {
@@ -66,11 +72,6 @@ export class StaffingView {
       this.counts.set(key, count);
     }
     return count;
-  }
-
-  /** The agents as last read. */
-  roster(): readonly StoredAgent[] {
-    return this.agents;
   }
 
   handleSeconds(queue: string): number {

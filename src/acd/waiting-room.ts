@@ -53,7 +53,9 @@ export interface WaitingRoomHost {
   leave: (callId: string) => Promise<boolean>;
 }
 
-const TICK_MS = 1000;
+/** Every caller is looked at once a second, a tenth of them every 100 ms: one long pass would stall the node. */
+const SLICE_MS = 100;
+const SLICES_PER_ROUND = 10;
 
 /**
  * Everything a caller meets while waiting, on the node that owns the call:
@@ -63,6 +65,7 @@ const TICK_MS = 1000;
  */
 export class WaitingRoom {
   private timer: NodeJS.Timeout | undefined;
+  private cursor: Iterator<[string, Waiter]> | undefined;
 
   constructor(
     private readonly host: WaitingRoomHost,
@@ -70,7 +73,7 @@ export class WaitingRoom {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer = setInterval(() => this.tick(), SLICE_MS);
     this.timer.unref();
   }
 
@@ -98,7 +101,16 @@ export class WaitingRoom {
   /** Runs often over thousands of callers: decides synchronously, and only a caller with something due costs more. */
   private tick(): void {
     const now = Date.now();
-    for (const [callId, waiter] of this.waiters) {
+    const slice = Math.ceil(this.waiters.size / SLICES_PER_ROUND);
+    for (let done = 0; done < slice; done++) {
+      this.cursor ??= this.waiters.entries();
+      const next = this.cursor.next();
+      if (next.done) {
+        // A round is over; the next slice starts the following one.
+        this.cursor = undefined;
+        return;
+      }
+      const [callId, waiter] = next.value;
       if (waiter.offering || waiter.plan.busy || waiter.session.ended || !this.somethingDue(waiter, now)) continue;
       void this.check(callId, waiter, now).catch((error: unknown) => {
         waiter.plan.busy = false;
