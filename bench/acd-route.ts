@@ -1,7 +1,7 @@
 /**
  * The `acd` benchmark end to end: one Ringside node (startServer) on the PBX simulator, agents whose phones answer
  * and hang up on their own, thousands of callers waiting on music on hold. The route latency runs from the moment
- * an agent becomes free (their wrap-up ends: `agentEndWrapUp` called) to the moment Ringside calls ARI's originate
+ * an agent becomes free (their wrap-up ends: `freeAgent` called, which also decides their next call) to the moment Ringside calls ARI's originate
  * for that agent's phone. It is taken by timing wrappers that call through (nothing is mocked).
  *
  * Agents' phones answer at once; the bench hangs an agent up a random talk time after Ringside bridged them with the
@@ -135,6 +135,18 @@ export async function routeBenchmark(): Promise<RouteResult> {
     store.agentEndWrapUp = (agentId) => {
       freeAt.set(agentId, performance.now());
       return endWrapUp(agentId);
+    };
+    // The wrap-up's end and the next offer are one script (freeAgent): the route starts when it is called.
+    const freeAgent = store.freeAgent.bind(store);
+    store.freeAgent = async (agentId, action) => {
+      const started = performance.now();
+      freeAt.set(agentId, started);
+      const result = await freeAgent(agentId, action);
+      if (result.assignment) {
+        decidedForFree.add(agentId);
+        if (measuring) samples.decision.push(performance.now() - started);
+      } else freeAt.delete(agentId);
+      return result;
     };
     const assignForAgent = store.assignForAgent.bind(store);
     store.assignForAgent = async (agentId): Promise<Assignment | null> => {

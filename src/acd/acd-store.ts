@@ -182,6 +182,18 @@ export class AcdStore {
     return this.transition(agentId, action, arg);
   }
 
+  /**
+   * The agent is free (`end_wrap_up`, or `resume` from a pause) and, if that leaves them available, offered their
+   * next call in the same atomic step: one round trip from free to ringing.
+   */
+  async freeAgent(agentId: string, action: 'end_wrap_up' | 'resume'): Promise<{ event: AgentStateEvent; assignment: Assignment | null }> {
+    const reply = await this.run('acdFreeAgent', [this.keys.agent(agentId)], [this.keys.base, agentId, action, this.now(), this.node]);
+    if ('error' in reply) throw this.toError(agentId, reply);
+    const { event, assignment } = reply as { event: AgentStateEvent; assignment?: Assignment | ScriptError };
+    if (assignment && 'error' in assignment) throw new RingsideError('acd_inconsistent', `assignment refused: ${assignment.error}`, 500, { ...assignment });
+    return { event, assignment: assignment ?? null };
+  }
+
   /** A call is waiting: offer it to the best available agent of its queue, atomically. */
   assignForCall(callId: string): Promise<Assignment | null> {
     return this.assign('acdAssignForCall', this.keys.call(callId), callId);

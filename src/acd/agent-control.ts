@@ -38,11 +38,8 @@ export class AgentControl {
         }
         return this.published(await store.agentPause(agentId, reason));
       }
-      case 'resume': {
-        const event = this.published(await store.agentAvailable(agentId));
-        await dispatcher.agentFree(agentId);
-        return event;
-      }
+      case 'resume':
+        return dispatcher.agentResumed(agentId);
       case 'end_wrap_up':
         return dispatcher.endWrapUp(agentId);
       case 'logout':

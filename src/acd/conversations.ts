@@ -3,6 +3,7 @@ import type { CallSession } from '../calls/call-session.js';
 import { legGoneOf } from './ring-agents.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
+import type { Assignment } from './types.js';
 
 
 export interface ConversationsOptions {
@@ -10,8 +11,8 @@ export interface ConversationsOptions {
   logger: Logger;
   /** Publishes an agent's state change. */
   agentChanged: (event: AgentStateEvent | undefined) => void;
-  /** Offers a free agent their next call. */
-  agentFree: (agentId: string) => Promise<void>;
+  /** Rings the agents of an assignment. */
+  offer: (assignment: Assignment) => void;
   /** A stopping node leaves conversations to go on without it. */
   stopping: () => boolean;
 }
@@ -81,9 +82,9 @@ export class Conversations {
   async finish(agentId: string): Promise<AgentStateEvent> {
     clearTimeout(this.wrapUps.get(agentId));
     this.wrapUps.delete(agentId);
-    const event = await this.options.store.agentEndWrapUp(agentId);
+    const { event, assignment } = await this.options.store.freeAgent(agentId, 'end_wrap_up');
     this.options.agentChanged(event);
-    await this.options.agentFree(agentId);
+    if (assignment) this.options.offer(assignment);
     return event;
   }
 

@@ -82,7 +82,7 @@ export class AcdDispatcher {
       store: options.store,
       logger: this.log,
       agentChanged: (event) => this.agentChanged(event),
-      agentFree: (agentId) => this.agentFree(agentId),
+      offer: (assignment) => void this.offerSafely(assignment),
       stopping: () => this.stopping,
     });
     this.room = new WaitingRoom(
@@ -192,6 +192,14 @@ export class AcdDispatcher {
     // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
     void this.tryForCall(callId).then(() => this.room.entered(callId, waiter, position)).catch((error: unknown) => this.problem(session.log, { err: error }, 'could not settle the call in its queue'));
     return position;
+  }
+
+  /** The agent comes back from a pause: available and offered their next call in one step. */
+  async agentResumed(agentId: string): Promise<AgentStateEvent> {
+    const { event, assignment } = await this.options.store.freeAgent(agentId, 'resume');
+    this.agentChanged(event);
+    if (assignment) void this.offerSafely(assignment);
+    return event;
   }
 
   /** An agent became available (login, end of pause or wrap-up): give them the longest-waiting call they can take. */

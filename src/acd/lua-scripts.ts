@@ -18,6 +18,7 @@ export const SCRIPTS = {
   acdAgentTransition: 'agent-transition-1',
   acdAssignForCall: 'assign-for-call-1',
   acdAssignForAgent: 'assign-for-agent-1',
+  acdFreeAgent: 'free-agent-1',
   acdUpdateCall: 'update-call-1',
   acdResetCallsToday: 'reset-calls-today-1',
   acdRecordHandleTime: 'record-handle-time-1',

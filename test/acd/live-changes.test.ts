@@ -139,3 +139,23 @@ t.test('the center\'s date follows its time zone', async (t) => {
   t.equal(centerDate('Asia/Shanghai', evening), '2026-11-24', 'already past midnight in Shanghai');
   t.equal(centerDate('America/Los_Angeles', new Date('2026-11-24T07:30:00Z')), '2026-11-23');
 });
+
+t.test('an agent freed by the end of wrap-up or a pause is offered the next call in the same step', async (t) => {
+  const { store, clock } = await setup(t);
+  await store.agentLogin({ agentId: 'ann', skills: { q: 3 }, queues: ['q'] });
+  await store.enqueueCall({ callId: 'first', queue: 'q', enqueuedAt: clock.now });
+  await store.assignForAgent('ann');
+  await store.agentAnswered('ann');
+  await store.agentHungUp('ann', clock.now + 5 * S);
+  await store.enqueueCall({ callId: 'needs-more', queue: 'q', skills: { q: 5 }, enqueuedAt: clock.now });
+  await store.enqueueCall({ callId: 'next', queue: 'q', enqueuedAt: clock.now + 1 });
+  const freed = await store.freeAgent('ann', 'end_wrap_up');
+  t.match(freed, { event: { from: 'wrap_up', to: 'available' }, assignment: { callId: 'next', agentId: 'ann', event: { from: 'available', to: 'offered' } } });
+  t.match(await store.getAgent('ann'), { status: 'offered', callId: 'next' });
+  await t.rejects(store.freeAgent('ann', 'resume'), { code: 'illegal_transition' }, 'refused, and nothing changes');
+  t.match(await store.getAgent('ann'), { status: 'offered', callId: 'next' });
+  await store.removeCall('next');
+  await store.agentPause('ann', 'lunch');
+  t.match(await store.freeAgent('ann', 'resume'), { event: { from: 'paused', to: 'available' }, assignment: null }, 'free, and no call ann may take');
+  t.same(await store.waitingCalls('q'), ['needs-more']);
+});
