@@ -11,6 +11,7 @@
  * a new one through the IVR: the route latency is read there), then `busy` (every agent hangs up at once, then short
  * calls: more agents free up than the node can serve, no new callers: the node's capacity end to end).
  */
+import { randomStream } from '../src/seed/random.js';
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Assignment } from '../src/acd/types.js';
@@ -37,16 +38,6 @@ const PRIORITY = 30;
 /** Callers at most between the simulator and the queues (IVR, routing) at once, as a trunk would pace them. */
 const FEED_AHEAD = 200;
 
-/** Deterministic pseudo-random numbers, so runs compare. */
-export function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface PhaseResult {
   /** Agent free (wrap-up ends) → originate sent for their phone. */
@@ -101,7 +92,7 @@ async function startProfile(): Promise<(() => Promise<void>) | undefined> {
 
 export async function routeBenchmark(): Promise<RouteResult> {
   const setupStarted = performance.now();
-  const random = mulberry32(7);
+  const random = randomStream(7);
   const pick = (n: number) => Math.floor(random() * n);
   const agents: BenchAgent[] = Array.from({ length: E2E.agents }, (_, i) => {
     const queues = Array.from({ length: QUEUES_PER_AGENT }, () => pick(E2E.queues));

@@ -6,7 +6,8 @@
 import { AcdStore } from '../src/acd/acd-store.js';
 import type { Assignment } from '../src/acd/types.js';
 import { createRedis, deleteKeysMatching } from '../src/redis/client.js';
-import { E2E, mulberry32, routeBenchmark, type PhaseResult } from './acd-route.js';
+import { E2E, routeBenchmark, type PhaseResult } from './acd-route.js';
+import { randomStream } from '../src/seed/random.js';
 import { round, summarise, type LatencySummary } from './stats.js';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -31,7 +32,7 @@ interface RunResult {
  * Each run has its own queues and agents (`label`), so the second starts from the same picture as the first.
  */
 async function run(nodes: AcdStore[], label: string): Promise<RunResult> {
-  const random = mulberry32(42);
+  const random = randomStream(42);
   const pick = (n: number) => Math.floor(random() * n);
   const [first] = nodes as [AcdStore];
   let callSeq = 0;

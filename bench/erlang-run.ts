@@ -3,18 +3,9 @@
  * exponential time once the ACD has bridged them, and every call's and agent's moments are read from the ACD's
  * published events.
  */
+import { randomStream } from '../src/seed/random.js';
 import { MAIN_NUMBER, VIP_NUMBER, type BenchEvent, type ErlangStack } from './erlang-stack.js';
 
-/** Deterministic pseudo-random numbers (as in acd.ts), so runs offer the same calls. */
-export function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const exponential = (random: () => number, mean: number): number => -Math.log(1 - random()) * mean;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -73,9 +64,9 @@ const RESCUE_AFTER_MS = 1000;
 export async function runLoad(stack: ErlangStack, options: RunOptions): Promise<RunResult> {
   const { simulator, server, agents } = stack;
   // One stream per purpose and run, far apart (seeds 1 and 2 would share streams across runs).
-  const arrivals = mulberry32(options.seed * 1000);
-  const dialling = mulberry32(options.seed * 1000 + 1);
-  const talks = mulberry32(options.seed * 1000 + 2);
+  const arrivals = randomStream(options.seed * 1000);
+  const dialling = randomStream(options.seed * 1000 + 1);
+  const talks = randomStream(options.seed * 1000 + 2);
   const dialledVip = new Map<string, boolean>();
   const calls = new Map<string, CallRecord>();
   const busySince = new Map<string, number>();

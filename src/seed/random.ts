@@ -3,6 +3,12 @@
  * for tens of millions of draws, and each row gets its own stream from
  * (seed, table, index), so tables can be generated separately and still agree.
  */
+/** A seeded stream of numbers in [0, 1) (benchmarks: the same runs offer the same calls). */
+export function randomStream(...seedParts: number[]): () => number {
+  const random = new SeededRandom(...seedParts);
+  return () => random.next();
+}
+
 export class SeededRandom {
   private state: number;
 
