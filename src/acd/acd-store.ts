@@ -121,6 +121,12 @@ export class AcdStore {
     });
   }
 
+  /** The agent talking to (or being offered) a call, found in the roster; null if none. */
+  async agentOnCall(callId: string): Promise<string | null> {
+    const agent = (await this.roster()).find((candidate) => candidate.callId === callId && (candidate.status === 'on_call' || candidate.status === 'offered'));
+    return agent?.agentId ?? null;
+  }
+
   /** Available agents of several queues at once (one round trip), by queue. */
   async availableAgentsOf(queues: readonly string[]): Promise<Map<string, string[]>> {
     const pipeline = this.redis.pipeline();

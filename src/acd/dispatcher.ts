@@ -16,7 +16,7 @@ import type { RulesCatalog } from '../routing/rules-catalog.js';
 import type { QueueDefinition } from '../routing/schema.js';
 import { StaffingView } from './staffing-view.js';
 import { Conversations } from './conversations.js';
-import { WaitingRoom, type WaitPlan, type Waiter } from './waiting-room.js';
+import { WaitingRoom, newPlan, recoveredPlan, type Waiter } from './waiting-room.js';
 import { notFound } from '../errors.js';
 
 /** An agent as the dispatcher rings them. */
@@ -53,9 +53,6 @@ const DEFAULT_WRAP_UP_SECONDS = 30;
 /** After a ring-all round nobody answered, the phones ring again after this pause (app_queue's `retry`). */
 const RING_ALL_RETRY_MS = 2000;
 
-function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skills: Record<string, number>): WaitPlan {
-  return { queue, decision, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
-}
 
 
 /**
@@ -183,15 +180,21 @@ export class AcdDispatcher {
     const { decision } = request;
     const queue = decision.queue.name;
     const { position } = await this.options.store.enqueueCall({ callId, queue, skills: request.skills, priority: request.priority, rule: decision.rule });
-    const waiter: WaitingCall = { session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills) };
-    this.waiting.set(callId, waiter);
+    const waiter = this.hold({ session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills) });
     // The IVR recorded the queue it asked for; the rules may have chosen another.
     if (request.requestedQueue !== queue) void this.options.recorder.requeued(callId, queue);
     this.emit({ type: 'call.queued', callId, queue, position, priority: request.priority, rule: decision.rule, at: Date.now() });
-    session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
     // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
     void this.tryForCall(callId).then(() => this.room.entered(callId, waiter, position)).catch((error: unknown) => this.problem(session.log, { err: error }, 'could not settle the call in its queue'));
     return position;
+  }
+
+  /** This node now holds the caller: it waits here until answered, and its hang-up is noticed at once. */
+  private hold(waiter: WaitingCall): WaitingCall {
+    const callId = waiter.session.channelId;
+    this.waiting.set(callId, waiter);
+    waiter.session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
+    return waiter;
   }
 
   /** The agent comes back from a pause: available and offered their next call in one step. */
@@ -381,7 +384,7 @@ export class AcdDispatcher {
     const { store } = this.options;
     const peer = bridgePeers[0];
     if (peer) {
-      const agentId = await this.agentOnCall(callId);
+      const agentId = await store.agentOnCall(callId);
       if (!agentId) return 'fallback';
       session.adoptLeg(peer);
       settle('answered', `agent:${agentId}`);
@@ -401,24 +404,13 @@ export class AcdDispatcher {
       }
     }
     const catalog = this.options.catalog?.();
-    const queue = this.queueDefinition(held.queue);
     const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;
-    const plan = newPlan(queue, decision, held.skills);
-    plan.queues = held.queues;
-    // Steps already behind the call were applied before the restart (its queues and skills in Redis say so).
-    plan.stepsApplied = decision?.escalations.filter((step) => step.after <= (Date.now() - held.enqueuedAt) / 1000).length ?? 0;
-    this.waiting.set(callId, { session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan });
-    session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
+    this.hold({ session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan: recoveredPlan(this.queueDefinition(held.queue), decision, held) });
     settle('abandoned', `queue:${held.queue}`);
     await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);
     session.log.info({ queue: held.queue }, 'waiting call recovered at its place');
     void this.tryForCall(callId);
     return 'adopted';
-  }
-
-  private async agentOnCall(callId: string): Promise<string | null> {
-    const agent = (await this.options.store.roster()).find((candidate) => candidate.callId === callId && (candidate.status === 'on_call' || candidate.status === 'offered'));
-    return agent?.agentId ?? null;
   }
 
   /** The agent ends their wrap-up before its time: available at once, and offered the next call. */

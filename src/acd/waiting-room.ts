@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { stateAfter, type RoutingDecision } from '../routing/evaluate.js';
 import type { QueueAction, QueueDefinition } from '../routing/schema.js';
 import type { AcdStore } from './acd-store.js';
+import type { HeldCall } from './types.js';
 import type { AcdEvent, ExitReason } from './acd-events.js';
 import { bookCallback, closeCall, confirmCallbackAndHangUp, offerCallback, takeVoicemail } from './queue-exits.js';
 import type { StaffingView } from './staffing-view.js';
@@ -27,6 +28,18 @@ export interface WaitPlan {
   /** An announcement or a way out is under way: nothing else starts meanwhile. */
   busy: boolean;
   prompt?: PromptHandle | undefined;
+}
+
+export function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skills: Record<string, number>): WaitPlan {
+  return { queue, decision, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
+}
+
+/** The plan of a call taken back after a restart: the ladder's steps already behind it were applied (Redis holds their result). */
+export function recoveredPlan(queue: QueueDefinition, decision: RoutingDecision | null, held: Pick<HeldCall, 'queues' | 'skills' | 'enqueuedAt'>): WaitPlan {
+  const plan = newPlan(queue, decision, held.skills);
+  plan.queues = held.queues;
+  plan.stepsApplied = decision?.escalations.filter((step) => step.after <= (Date.now() - held.enqueuedAt) / 1000).length ?? 0;
+  return plan;
 }
 
 /** A caller in the waiting room, as the dispatcher holds it. */
