@@ -8,6 +8,14 @@ import type { AgentProfile, Assignment, CallChange, CallToQueue, HeldCall, Queue
 /** Agent actions a caller may ask for directly; offers only happen through assignment. */
 type DirectAction = Exclude<AgentActionType, 'offer' | 'login'>;
 
+/** A call back at its place: its position, and the agents it was taken from (paused, or withdrawn). */
+interface RequeuedCall {
+  queue: string;
+  position: number;
+  event?: AgentStateEvent;
+  events?: AgentStateEvent[];
+}
+
 interface ScriptError {
   error: string;
   from?: AgentStatus;
@@ -61,12 +69,12 @@ export class AcdStore {
    * An offer was missed: the call goes back to its exact place and its agent is paused 'missed'. With
    * `agentsToBlame: false` (the node ringing them died, the offer was never rung) the agents are available again.
    */
-  async requeueAtFront(callId: string, { agentsToBlame = true } = {}): Promise<{ queue: string; position: number; event?: AgentStateEvent; events?: AgentStateEvent[] }> {
+  async requeueAtFront(callId: string, { agentsToBlame = true } = {}): Promise<RequeuedCall> {
     const reply = await this.run('acdRequeueAtFront', [this.keys.call(callId)], [this.keys.base, callId, this.now(), agentsToBlame ? '0' : '1']);
     if ('error' in reply) {
       throw reply.error === 'not_found' ? notFound(`call ${callId}`) : conflict(`call ${callId} is not being offered`);
     }
-    return reply as { queue: string; position: number; event?: AgentStateEvent; events?: AgentStateEvent[] };
+    return reply as unknown as RequeuedCall;
   }
 
   /** Changes a held call live (supervisor, escalation); it keeps its original arrival time. */
