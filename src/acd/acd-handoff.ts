@@ -13,13 +13,19 @@ import type { AcdDispatcher } from './dispatcher.js';
 /** What the call history adds to the IVR's facts for routing: open tickets and the caller's last 24 hours. */
 async function historyOf(db: Queryable, facts: CallFacts, callId: string, callerE164: string | null): Promise<Pick<RoutingFacts, 'openTickets' | 'callsLast24h' | 'lastCallAbandoned'>> {
   const customerId = facts.customer?.id ?? null;
+  // Two index scans (by customer, by number) joined, not one OR over a whole day of interactions.
   const { rows } = await db.query<{ open_tickets: number; calls: number; last_outcome: string | null }>(
-    `SELECT
+    `WITH recent AS (
+       SELECT id, outcome, arrived_at FROM interactions
+        WHERE customer_id = $1 AND arrived_at > now() - interval '24 hours' AND call_id <> $3
+       UNION
+       SELECT id, outcome, arrived_at FROM interactions
+        WHERE $2::text IS NOT NULL AND caller_e164 = $2 AND arrived_at > now() - interval '24 hours' AND call_id <> $3
+     )
+     SELECT
        (SELECT count(*)::int FROM tickets WHERE customer_id = $1 AND status IN ('open', 'pending')) AS open_tickets,
-       (SELECT count(*)::int FROM interactions WHERE call_id <> $3 AND arrived_at > now() - interval '24 hours'
-          AND (customer_id = $1 OR ($2::text IS NOT NULL AND caller_e164 = $2))) AS calls,
-       (SELECT outcome FROM interactions WHERE call_id <> $3 AND arrived_at > now() - interval '24 hours'
-          AND (customer_id = $1 OR ($2::text IS NOT NULL AND caller_e164 = $2)) ORDER BY arrived_at DESC LIMIT 1) AS last_outcome`,
+       (SELECT count(*)::int FROM recent) AS calls,
+       (SELECT outcome FROM recent ORDER BY arrived_at DESC LIMIT 1) AS last_outcome`,
     [customerId, callerE164, callId],
   );
   const row = rows[0];
