@@ -7,11 +7,15 @@ import type { Logger } from './logging/logger.js';
 import type { RingsideMetrics } from './metrics/registry.js';
 import type { ReadinessCheck } from './ops/readiness.js';
 import type { Redis } from './redis/client.js';
-import { apiKeyGuard } from './http/api-key-auth.js';
+import { registerAuth } from './auth/register-auth.js';
+import type { ThrottleLimits } from './auth/login-throttle.js';
+import { SESSION_COOKIE } from './auth/session-cookie.js';
 import { ErrorBody, registerErrorHandling } from './http/errors.js';
 import { registerOperationsRoutes } from './http/routes/operations.js';
 import { registerCustomerRoutes } from './http/routes/customers.js';
 import { registerAcdRoutes } from './http/routes/acd.js';
+import { registerAuthRoutes } from './http/routes/auth.js';
+import { registerUserRoutes } from './http/routes/users.js';
 import type { AcdService } from './telephony/telephony-service.js';
 
 export interface AppDependencies {
@@ -24,6 +28,8 @@ export interface AppDependencies {
   acd?: AcdService;
   /** Extra dependencies /ready reports on (ARI, once connected). */
   readinessChecks?: ReadinessCheck[];
+  /** Login throttling limits (tests lower them); the defaults otherwise. */
+  loginThrottle?: ThrottleLimits;
 }
 
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -39,8 +45,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     return503OnClosing: true,
+    trustProxy: trustProxyOption(deps.config.auth.trustProxy),
   });
 
+  // First, so that the role guard and the route list cover every route registered after it.
+  const auth = await registerAuth(app, { config: deps.config, db: deps.db, redis: deps.redis, ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}) });
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
   closeKeepAliveWhileClosing(app);
@@ -53,7 +62,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         version: '0.1.0',
         description: 'Contact-center server: CRM customers, caller-ID lookup, ACD agents, queues and waiting calls, operations.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of API_KEYS' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'One of API_KEYS (role integration)' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The cookie POST /api/auth/login sets' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -67,7 +81,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(
     (api, _options, done) => {
-      api.addHook('onRequest', apiKeyGuard(deps.config.apiKeys));
+      registerAuthRoutes(api, { db: deps.db, auth, secureCookie: deps.config.auth.secureCookie });
+      registerUserRoutes(api, { db: deps.db, sessions: auth.sessions });
       registerCustomerRoutes(api, { db: deps.db, region: deps.config.defaultRegion, metrics: deps.metrics });
       if (deps.acd) registerAcdRoutes(api, deps.acd);
       done();
@@ -76,6 +91,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
 
   return app;
+}
+
+/** Fastify takes a hop count too, but its types do not say so: a count becomes the equivalent function. */
+function trustProxyOption(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
 /**

@@ -89,7 +89,7 @@ t.test('request logs carry neither query strings nor credentials', async (t) => 
 t.test('close waits for in-flight requests, then refuses new ones', async (t) => {
   const { app } = await buildTestApp(t);
   let release: () => void = () => undefined;
-  app.get('/test-slow', async () => {
+  app.get('/test-slow', { config: { public: true } }, async () => {
     await new Promise<void>((resolve) => (release = resolve));
     return { done: true };
   });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
@@ -36,6 +37,18 @@ const EnvSchema = Type.Object({
   CENTER_TIMEZONE: Type.String({ default: 'UTC', minLength: 1, maxLength: 64, expect: 'an IANA time zone such as Asia/Shanghai or Europe/London (the center\'s day starts at its midnight)' }),
   DEFAULT_REGION: Type.String({ default: 'US', pattern: '^[A-Z]{2}$', expect: 'an ISO 3166 country code such as US, CN or GB' }),
   API_KEYS: Type.String({ default: '', expect: 'a comma-separated list of API keys, each at least 16 characters' }),
+  SESSION_TTL_HOURS: Type.Number({
+    default: 12,
+    minimum: 0.0005,
+    maximum: 720,
+    expect: 'hours a login session stays valid without use, e.g. 12 (more than 0, at most 720)',
+  }),
+  SESSION_COOKIE_SECURE: Type.Boolean({ default: false, expect: 'true or false (true: the session cookie is sent over HTTPS only, even when a proxy terminates TLS)' }),
+  TRUST_PROXY: Type.String({
+    default: '',
+    pattern: '^[A-Za-z0-9.:/, ]{0,1000}$',
+    expect: 'empty (no proxy), true, a number of proxy hops, or a comma-separated list of proxy addresses / CIDRs / loopback (e.g. 127.0.0.1,10.0.0.0/8)',
+  }),
   NODE_ID: Type.String({ default: '', pattern: '^[A-Za-z0-9_-]{0,40}$', expect: 'letters, digits, _ and - (at most 40)' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, maximum: 600000, expect: 'milliseconds, 100-600000' }),
   ARI_URL: Type.String({ default: 'http://127.0.0.1:8088', pattern: '^https?://', expect: 'the http:// or https:// base URL of Asterisk\'s HTTP server (without /ari)' }),
@@ -71,6 +84,14 @@ export interface Config {
   /** IANA time zone of the contact center: "today" (calls today, daily figures) starts at its midnight. */
   centerTimezone: string;
   apiKeys: string[];
+  auth: {
+    /** Sliding lifetime of a login session: each use extends it by this much. */
+    sessionTtlSeconds: number;
+    /** Secure cookies even when the request reached Ringside over plain HTTP (TLS ended at a proxy). */
+    secureCookie: boolean;
+    /** Which proxies' X-Forwarded-For / -Proto to believe: the client IP rate limits count by, and https detection. */
+    trustProxy: boolean | number | string;
+  };
   nodeId: string;
   shutdownTimeoutMs: number;
   ari: { url: string; user: string; password: string; app: string; fallbackContext: string; transferContext: string };
@@ -105,6 +126,26 @@ function validTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+const NAMED_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function validProxyEntry(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/** Fastify's trustProxy: off, all, a hop count, or addresses (Fastify would throw a stack on a bad address). */
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === '') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (!entries.every(validProxyEntry)) throw new ConfigError('TRUST_PROXY', expectationOf('TRUST_PROXY'));
+  return entries.join(',');
 }
 
 /** Checks what only the server needs (other commands run without Asterisk). */
@@ -145,6 +186,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     centerTimezone: env.CENTER_TIMEZONE,
     pauseReasons: env.PAUSE_REASONS.split(','),
     apiKeys,
+    auth: {
+      sessionTtlSeconds: Math.max(1, Math.round(env.SESSION_TTL_HOURS * 3600)),
+      secureCookie: env.SESSION_COOKIE_SECURE,
+      trustProxy: trustProxyOf(env.TRUST_PROXY),
+    },
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT, transferContext: env.ARI_TRANSFER_CONTEXT },

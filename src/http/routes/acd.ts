@@ -8,7 +8,10 @@ import { MAX_PRIORITY, QueueName } from '../../routing/schema.js';
 import type { AcdService } from '../../telephony/telephony-service.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
-const SECURITY = [{ apiKey: [] }];
+const SECURITY: Array<Record<string, string[]>> = [{ session: [] }, { apiKey: [] }];
+const SUPERVISION = ['supervisor', 'admin', 'integration'] as const;
+/** An agent sees and changes their own state only (agentSelfParam, and the list filtered to them). */
+const AGENTS_AND_SUPERVISION = ['agent', ...SUPERVISION] as const;
 const AgentId = Type.String({ pattern: '^[0-9]{1,18}$', description: 'the agent\'s user id' });
 const CallId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$' });
 
@@ -57,10 +60,15 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
 
   app.get(
     '/agents',
-    { schema: { tags: ['acd'], summary: 'Every agent with a phone, and their live state', security: SECURITY, response: { 200: Type.Array(Agent) } } },
-    async () => {
+    {
+      config: { roles: AGENTS_AND_SUPERVISION },
+      schema: { tags: ['acd'], summary: 'Every agent with a phone, and their live state (an agent: only themselves)', security: SECURITY, response: { 200: Type.Array(Agent) } },
+    },
+    async (request) => {
       const states = new Map((await acd.store.roster()).map((agent) => [agent.agentId, agent]));
-      return acd.agents().map((agent) => {
+      const principal = request.principal;
+      const visible = principal?.kind === 'user' && principal.role === 'agent' ? acd.agents().filter((agent) => agent.agentId === String(principal.user.id)) : acd.agents();
+      return visible.map((agent) => {
         const state = states.get(agent.agentId);
         return {
           agentId: agent.agentId,
@@ -81,6 +89,7 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
   app.post(
     '/agents/:agentId/state',
     {
+      config: { roles: AGENTS_AND_SUPERVISION, agentSelfParam: 'agentId' },
       schema: {
         tags: ['acd'],
         summary: 'Change an agent\'s state: login, pause (with a reason), resume, end_wrap_up, logout',
@@ -100,6 +109,7 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
   app.get(
     '/queues',
     {
+      config: { roles: SUPERVISION },
       schema: {
         tags: ['acd'],
         summary: 'The queues of the routing rules, with calls waiting and agents available now',
@@ -125,6 +135,7 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
   app.get(
     '/queues/:queue/calls',
     {
+      config: { roles: SUPERVISION },
       schema: {
         tags: ['acd'],
         summary: 'Calls waiting in a queue, first in line first',
@@ -150,6 +161,7 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
   app.patch(
     '/calls/:callId',
     {
+      config: { roles: SUPERVISION },
       schema: {
         tags: ['acd'],
         summary: 'Change a waiting call live: its priority (seconds of head start) or its queue',

@@ -12,7 +12,9 @@ import type { RingsideMetrics } from '../../metrics/registry.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
-const SECURITY = [{ apiKey: [] }];
+const SECURITY: Array<Record<string, string[]>> = [{ session: [] }, { apiKey: [] }];
+/** Agents create and edit customers during calls (the screen-pop's "new customer" form, corrections). */
+const CRM_USERS = ['agent', 'supervisor', 'admin', 'integration'] as const;
 
 export interface CustomerRoutesOptions {
   db: Pool;
@@ -26,6 +28,7 @@ export function registerCustomerRoutes(parent: FastifyInstance, { db, region, me
   app.post(
     '/customers',
     {
+      config: { roles: CRM_USERS },
       schema: {
         tags: ['customers'],
         summary: 'Create a customer with their phone numbers',
@@ -43,6 +46,7 @@ export function registerCustomerRoutes(parent: FastifyInstance, { db, region, me
   app.get(
     '/customers/:id',
     {
+      config: { roles: CRM_USERS },
       schema: {
         tags: ['customers'],
         summary: 'Read one customer',
@@ -61,6 +65,7 @@ export function registerCustomerRoutes(parent: FastifyInstance, { db, region, me
   app.patch(
     '/customers/:id',
     {
+      config: { roles: CRM_USERS },
       schema: {
         tags: ['customers'],
         summary: 'Change some fields of a customer; `phones`, when given, replaces all numbers',
@@ -80,6 +85,7 @@ export function registerCustomerRoutes(parent: FastifyInstance, { db, region, me
   app.get(
     '/customers',
     {
+      config: { roles: CRM_USERS },
       schema: {
         tags: ['customers'],
         summary: 'Search by name or company prefix, phone number (any format) or external id',
@@ -103,6 +109,7 @@ export function registerCustomerRoutes(parent: FastifyInstance, { db, region, me
   app.get(
     '/caller-lookup',
     {
+      config: { roles: CRM_USERS },
       schema: {
         tags: ['customers'],
         summary: 'Who is calling: the customers owning a caller ID, with what a screen-pop shows',

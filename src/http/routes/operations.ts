@@ -13,6 +13,7 @@ export function registerOperationsRoutes(app: FastifyInstance, checks: readonly 
   app.get(
     '/health',
     {
+      config: { public: true },
       schema: {
         tags: ['operations'],
         summary: 'The process is alive',
@@ -25,6 +26,7 @@ export function registerOperationsRoutes(app: FastifyInstance, checks: readonly 
   app.get(
     '/ready',
     {
+      config: { public: true },
       schema: {
         tags: ['operations'],
         summary: 'Every dependency (PostgreSQL, Redis, ...) answers; 503 names the ones that do not',
@@ -39,7 +41,7 @@ export function registerOperationsRoutes(app: FastifyInstance, checks: readonly 
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
+    { config: { public: true }, schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
     async (_request, reply) => {
       const body = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(body);

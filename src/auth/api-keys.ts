@@ -1,21 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { RingsideError } from '../errors.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** Whether the request presents an API key at all (then it is judged by the key alone, never by a cookie). */
+export const presentsApiKey = (headers: IncomingHttpHeaders): boolean => headers.authorization !== undefined || headers['x-api-key'] !== undefined;
+
 /**
  * Checks `Authorization: Bearer <key>` (or `X-API-Key`) against the configured
  * keys in constant time. Comparing digests keeps the time independent of length too.
+ * Throws 401 for a missing, malformed or unknown key.
  */
-export function apiKeyGuard(apiKeys: readonly string[]) {
+export function apiKeyChecker(apiKeys: readonly string[]): (headers: IncomingHttpHeaders) => void {
   const allowed = apiKeys.map(digest);
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  return (headers) => {
     if (allowed.length === 0) {
-      throw new RingsideError('unauthorized', 'the REST API is disabled: no API keys are configured (set API_KEYS)', 401);
+      throw new RingsideError('unauthorized', 'API keys are not accepted: no API keys are configured (set API_KEYS); people log in at POST /api/auth/login', 401);
     }
-    const header = request.headers.authorization;
-    const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers['x-api-key'];
+    const header = headers.authorization;
+    const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : headers['x-api-key'];
     if (typeof presented !== 'string' || presented === '') {
       throw new RingsideError('unauthorized', 'missing API key: send Authorization: Bearer <key>', 401);
     }
