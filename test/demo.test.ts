@@ -46,6 +46,17 @@ t.test('the demo seeds an empty CRM, takes synthetic calls end to end, and stops
   const response = await fetch(`${ready!.url!}/ready`);
   t.equal(response.status, 200, 'ready: PostgreSQL, Redis and ARI (the simulator)');
 
+  // The printed logins work: a demo agent sees only herself among the agents, the supervisor sees them all.
+  const logIn = async (username: string) => {
+    const login = await fetch(`${ready!.url!}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'ringside-demo' }) });
+    t.equal(login.status, 200, `${username} logs in`);
+    return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  };
+  const agents = async (cookie: string) => (await (await fetch(`${ready!.url!}/api/agents`, { headers: { cookie } })).json()) as Array<{ displayName: string }>;
+  t.same((await agents(await logIn('li.na'))).map((agent) => agent.displayName), ['Li Na 李娜']);
+  t.equal((await agents(await logIn('supervisor'))).length, 8, 'the supervisor sees the eight demo agents');
+  t.equal((await fetch(`${ready!.url!}/api/users`, { headers: { cookie: await logIn('admin') } })).status, 200, 'the admin manages users');
+
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   t.equal(code, 0);

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
+import { RingsideError } from '../errors.js';
 import { ImportFileError } from '../import/import-customers.js';
 import { checkCommand } from './check-command.js';
 import { importCommand, migrateCommand, seedCommand, serveCommand } from './commands.js';
 import { CliInputError, demoCommand, simulatorCommand } from './telephony-commands.js';
+import { registerUsersCommands } from './users-command.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -29,7 +31,7 @@ function ratePerMinute(value: string): number {
 
 /** Expected failures print one line; anything else is a bug and shows its stack. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof ImportFileError || error instanceof CliInputError) {
+  if (error instanceof ConfigError || error instanceof ImportFileError || error instanceof CliInputError || error instanceof RingsideError) {
     console.error(`ringside: ${error.message}`);
   } else if (error instanceof Error && (error.name === 'SimulatorError' || error.name === 'FlowValidationError')) {
     console.error(`ringside: ${error.message}`);
@@ -117,5 +119,7 @@ program
       process.exitCode = await checkCommand(options);
     }),
   );
+
+registerUsersCommands(program, run);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import type { Config } from '../config/env.js';
 import { ensureDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
+import { createPool, type Pool } from '../db/pool.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { DEMO_PASSWORD, demoUsers } from '../seed/demo-users.js';
 import { seedCrm } from '../seed/seed.js';
@@ -9,6 +9,7 @@ import { closeOnSignals, startServer, type RunningServer } from '../server.js';
 import { startSimulator, type EndpointBehaviour, type RunningSimulator } from '../telephony/simulator/index.js';
 import { secretsOf } from '../config/env.js';
 import { deleteKeysMatching } from '../redis/client.js';
+import { ensureUser } from '../users/repository.js';
 import { SyntheticCallers } from './synthetic-callers.js';
 
 export interface DemoOptions {
@@ -37,6 +38,14 @@ function clearAcdState(config: Config): Promise<void> {
   return deleteKeysMatching(config.redis.url, `${config.redis.keyPrefix}{acd}:*`);
 }
 
+/** The printed logins must work whatever filled the database (a seed, an import, an earlier demo): add whoever is missing. */
+async function ensureDemoUsers(pool: Pool): Promise<void> {
+  const users = demoUsers();
+  const { rows } = await pool.query<{ username: string }>('SELECT username FROM users WHERE username = ANY($1)', [users.map((user) => user.username)]);
+  const present = new Set(rows.map((row) => row.username));
+  for (const user of users.filter((candidate) => !present.has(candidate.username))) await ensureUser(pool, user);
+}
+
 async function prepareCrm(config: Config, customers: number, log: Logger): Promise<void> {
   await ensureDatabase(config.database.url);
   await migrate(config.database.url);
@@ -48,6 +57,7 @@ async function prepareCrm(config: Config, customers: number, log: Logger): Promi
       const result = await seedCrm(pool, { customers });
       log.info({ seconds: Number(result.seconds.toFixed(1)), rows: result.rows }, 'demo CRM seeded');
     }
+    await ensureDemoUsers(pool);
   } finally {
     await pool.end();
   }
@@ -62,6 +72,7 @@ function printWelcome(server: RunningServer, simulator: RunningSimulator, option
     `  Synthetic calls: ${options.callsPerMinute} per minute to the main line ${IVR_LINE} (ivr-flows/main-line.yaml) and the support line ${SUPPORT_LINE}; follow each in the log by callId`,
     '  Demo logins (password for all: ' + DEMO_PASSWORD + '):',
     ...demoUsers().map((user) => `    ${user.username.padEnd(11)} ${user.role.padEnd(10)} ${user.displayName}${user.defaultEndpoint ? `  phone ${user.defaultEndpoint}` : ''}`),
+    `  REST API with a login: POST ${server.url}/api/auth/login {"username": "li.na", "password": "${DEMO_PASSWORD}"} sets the session cookie`,
     'Press Ctrl+C to stop.',
     '',
   ];

@@ -14,6 +14,7 @@ export const Password = Type.String({ minLength: 8, maxLength: 256, description:
 export const SkillName = Type.String({ pattern: '^[a-z0-9_:-]{1,64}$' });
 export const Skills = Type.Record(SkillName, Type.Integer({ minimum: 1, maximum: 10 }), {
   description: 'skill → level 1-10, e.g. { "billing": 7, "lang:zh": 10 }',
+  additionalProperties: false,
   maxProperties: 100,
 });
 
