@@ -11,8 +11,11 @@ import {
   type SnoopRequest,
   type Telephony,
 } from '../../calls/telephony.js';
-import { connectAriClient, terminateSocket, type AriClientView } from './ari-client-view.js';
-import { toTelephonyError } from './errors.js';
+import type { AriApi } from './ari-api.js';
+import { AriEventSocket } from './ari-event-socket.js';
+import { ariOperations } from './ari-operations.js';
+import { AriHttpError, AriRest } from './ari-rest.js';
+import { connectError, toTelephonyError } from './errors.js';
 import { AriEventMapper, type AriEventJson } from './event-mapper.js';
 
 /** Longest wait for an ARI command's answer (they normally take milliseconds). */
@@ -39,13 +42,16 @@ interface PromptWaiter {
 }
 
 /**
- * Ringside's telephony over Asterisk ARI (through ari-client). Owns the one
- * WebSocket of the Stasis application: reconnects with backoff for as long as
- * it takes, notices a silent connection by ping, and tells the domain after
- * every reconnection so it can rebuild from what survived.
+ * Ringside's telephony over Asterisk ARI. Owns the one WebSocket of the
+ * Stasis application: reconnects with backoff for as long as it takes,
+ * notices a silent connection by ping, and tells the domain after every
+ * reconnection so it can rebuild from what survived. Commands go over a pool
+ * of kept-alive HTTP connections that does not depend on the WebSocket.
  */
 export class AriTelephony implements Telephony {
-  private client: AriClientView | null = null;
+  private rest: AriRest | null = null;
+  private ari: AriApi | null = null;
+  private socket: AriEventSocket | null = null;
   private connected = false;
   private everConnected = false;
   private stopped = false;
@@ -79,9 +85,14 @@ export class AriTelephony implements Telephony {
   /** Tries once now; keeps trying in the background if Asterisk is not there yet. Never throws for connectivity. */
   async start(): Promise<void> {
     this.stopped = false;
+    if (!this.rest) {
+      this.rest = new AriRest({ url: this.options.url, user: this.options.user, password: this.options.password });
+      this.ari = ariOperations(this.rest);
+    }
     await this.connectOnce(this.options.reconnectInitialMs ?? 500);
     const interval = this.options.pingIntervalMs ?? 10_000;
     this.lastCheck = Date.now();
+    clearInterval(this.pingTimer);
     this.pingTimer = setInterval(() => this.checkLiveness(interval), interval);
     this.pingTimer.unref();
   }
@@ -90,10 +101,13 @@ export class AriTelephony implements Telephony {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.pingTimer);
-    this.dropClient();
+    this.closeSocket();
     for (const waiter of this.prompts.values()) waiter.resolve('failed');
     this.prompts.clear();
-    await Promise.resolve();
+    const rest = this.rest;
+    this.rest = null;
+    this.ari = null;
+    await rest?.close();
   }
 
   /** Entries still held for live channels and prompts (for leak checks). */
@@ -101,16 +115,20 @@ export class AriTelephony implements Telephony {
     return this.mapper.size() + this.prompts.size;
   }
 
+  /**
+   * One attempt: the REST check first (a wrong URL or password answers there
+   * with a status we can name), then the WebSocket.
+   */
   private async connectOnce(nextDelayMs: number): Promise<void> {
     if (this.stopped) return;
     try {
-      const client = await connectAriClient(this.options.url, this.options.user, this.options.password);
+      await this.call('connect', (ari, signal) => ari.asterisk.getInfo(signal), false);
       if (this.stopped) return;
-      this.attach(client);
-      await client.start(this.options.app);
+      await this.openSocket();
     } catch (error) {
-      this.dropClient();
-      this.log.warn({ err: toTelephonyError(error, 'connect'), retryInMs: nextDelayMs }, 'ARI not reachable; retrying');
+      this.closeSocket();
+      if (this.stopped) return;
+      this.log.warn({ err: connectError(error, this.options.url), retryInMs: nextDelayMs }, 'ARI not reachable; retrying');
       this.scheduleReconnect(nextDelayMs);
     }
   }
@@ -122,45 +140,50 @@ export class AriTelephony implements Telephony {
     this.reconnectTimer = setTimeout(() => void this.connectOnce(Math.min(delayMs * 2, maxMs)), delayMs);
   }
 
-  private attach(client: AriClientView): void {
-    this.client = client;
-    client.on('*', (event) => this.dispatch(event as AriEventJson));
-    client.on('pong', () => (this.missedPongs = 0));
-    client.on('WebSocketConnected', () => {
-      this.connected = true;
-      this.missedPongs = 0;
-      const reconnected = this.everConnected;
-      this.everConnected = true;
-      this.log.info({ reconnected }, 'ARI connected');
-      for (const listener of this.connectedListeners) listener(reconnected);
-    });
-    client.on('WebSocketReconnecting', () => {
-      if (this.connected) this.log.warn('ARI WebSocket lost; reconnecting');
-      this.connected = false;
-    });
-    // ari-client gives up after its own ~10 tries; from then on we start over with a new client.
-    client.on('WebSocketMaxRetries', () => {
-      this.connected = false;
-      this.dropClient();
-      this.scheduleReconnect(this.options.reconnectInitialMs ?? 500);
-    });
-    client.on('ApplicationReplaced', () => {
-      this.log.error('another connection took over the Stasis application; check that each node uses its own ARI_APP');
+  private openSocket(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const { url, user, password, app } = this.options;
+      const socket = new AriEventSocket(
+        { url, user, password, app },
+        {
+          // Called from the socket's open event, before any message of it is read.
+          opened: () => {
+            this.socketOpened();
+            resolve();
+          },
+          failed: reject,
+          event: (raw) => this.dispatch(raw),
+          unreadable: (error) => this.log.error({ err: error }, 'unreadable ARI event ignored'),
+          pong: () => (this.missedPongs = 0),
+          closed: (code) => this.socketLost(socket, code),
+        },
+      );
+      this.socket = socket;
     });
   }
 
-  private dropClient(): void {
-    const client = this.client;
-    this.client = null;
+  private socketOpened(): void {
+    this.connected = true;
+    this.missedPongs = 0;
+    const reconnected = this.everConnected;
+    this.everConnected = true;
+    this.log.info({ reconnected }, 'ARI connected');
+    for (const listener of this.connectedListeners) listener(reconnected);
+  }
+
+  private socketLost(socket: AriEventSocket, code: number): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    if (this.connected) this.log.warn({ code }, 'ARI WebSocket lost; reconnecting');
     this.connected = false;
-    if (!client) return;
-    client.removeAllListeners();
-    // ari-client's stop() throws when the socket never opened; a half-made client has nothing to close.
-    try {
-      client.stop();
-    } catch {
-      terminateSocket(client);
-    }
+    this.scheduleReconnect(this.options.reconnectInitialMs ?? 500);
+  }
+
+  private closeSocket(): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.connected = false;
+    socket?.close();
   }
 
   private checkLiveness(intervalMs: number): void {
@@ -168,19 +191,26 @@ export class AriTelephony implements Telephony {
     // When this timer itself runs late, our own event loop was busy: a pong may be waiting unread, so judge nothing.
     const ranLate = now - this.lastCheck > intervalMs * 1.5;
     this.lastCheck = now;
-    if (!this.client || !this.connected) return;
+    if (!this.socket || !this.connected) return;
     if (!ranLate && this.missedPongs >= MAX_MISSED_PONGS) {
       this.log.warn({ missedPongs: this.missedPongs }, 'ARI WebSocket silent; cutting it to reconnect');
       this.connected = false;
       this.missedPongs = 0;
-      terminateSocket(this.client);
+      // Whatever silenced the socket may hold our kept HTTP connections too: the next requests, the reconnection's first, get new ones.
+      this.rest?.recycle();
+      // Its close event brings the reconnection.
+      this.socket.terminate();
       return;
     }
     if (!ranLate) this.missedPongs++;
-    this.client.ping();
+    this.socket.ping();
   }
 
   private dispatch(raw: AriEventJson): void {
+    if (raw.type === 'ApplicationReplaced') {
+      this.log.error('another connection took over the Stasis application; check that each node uses its own ARI_APP');
+      return;
+    }
     let events: CallEvent[];
     try {
       events = this.mapper.map(raw);
@@ -208,29 +238,27 @@ export class AriTelephony implements Telephony {
     }
   }
 
-  /** REST works while the WebSocket reconnects: only a client that never loaded (or was dropped) refuses commands. */
-  private api(): AriClientView {
-    if (!this.client) throw new TelephonyError('unavailable', 'not connected to Asterisk');
-    return this.client;
-  }
-
-  /** Every command is bounded in time: a request Asterisk never answers must not hold a call forever. */
-  private async call<T>(what: string, run: (client: AriClientView) => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TelephonyError('unavailable', `${what}: no answer from Asterisk within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
-    });
+  /**
+   * Every command is bounded in time: a request Asterisk never answers must not
+   * hold a call forever, and one given up on is withdrawn (aborted), not sent
+   * late from a queue. REST works while the WebSocket reconnects: only a
+   * stopped adapter refuses commands.
+   */
+  private async call<T>(what: string, run: (ari: AriApi, signal: AbortSignal) => Promise<T>, mapErrors = true): Promise<T> {
+    if (!this.ari) throw new TelephonyError('unavailable', 'not connected to Asterisk');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TelephonyError('unavailable', `${what}: no answer from Asterisk within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
     try {
-      return await Promise.race([run(this.api()), timeout]);
+      return await run(this.ari, controller.signal);
     } catch (error) {
-      throw toTelephonyError(error, what);
+      throw mapErrors ? toTelephonyError(error, what) : error;
     } finally {
       clearTimeout(timer);
     }
   }
 
   answer(channelId: string): Promise<void> {
-    return this.call('answer', (c) => c.channels.answer({ channelId }));
+    return this.call('answer', (c, signal) => c.channels.answer({ channelId }, signal));
   }
 
   async play(channelId: string, media: string[], options: { language?: string } = {}): Promise<PromptHandle> {
@@ -238,7 +266,7 @@ export class AriTelephony implements Telephony {
     // Registered before the request: PlaybackFinished can beat the HTTP response.
     const finished = new Promise<'done' | 'failed'>((resolve) => this.prompts.set(id, { channelId, resolve }));
     try {
-      await this.call('play', (c) => c.channels.play({ channelId, media: media.join(','), playbackId: id, ...(options.language ? { lang: options.language } : {}) }));
+      await this.call('play', (c, signal) => c.channels.play({ channelId, media: media.join(','), playbackId: id, lang: options.language || undefined }, signal));
     } catch (error) {
       this.prompts.delete(id);
       throw error;
@@ -247,7 +275,7 @@ export class AriTelephony implements Telephony {
       id,
       finished,
       stop: async () => {
-        await this.call('stop playback', (c) => c.playbacks.stop({ playbackId: id })).catch((error: unknown) => {
+        await this.call('stop playback', (c, signal) => c.playbacks.stop({ playbackId: id }, signal)).catch((error: unknown) => {
           // Already finished: nothing left to stop.
           if (!(error instanceof TelephonyError && error.code === 'not_found')) throw error;
           this.settlePrompt(id, 'done');
@@ -257,11 +285,11 @@ export class AriTelephony implements Telephony {
   }
 
   startMusicOnHold(channelId: string, mohClass?: string): Promise<void> {
-    return this.call('start music on hold', (c) => c.channels.startMoh({ channelId, ...(mohClass ? { mohClass } : {}) }));
+    return this.call('start music on hold', (c, signal) => c.channels.startMoh({ channelId, mohClass: mohClass || undefined }, signal));
   }
 
   stopMusicOnHold(channelId: string): Promise<void> {
-    return this.call('stop music on hold', (c) => c.channels.stopMoh({ channelId }));
+    return this.call('stop music on hold', (c, signal) => c.channels.stopMoh({ channelId }, signal));
   }
 
   async originate(request: OriginateRequest): Promise<{ channelId: string }> {
@@ -269,16 +297,19 @@ export class AriTelephony implements Telephony {
     // Its StasisStart / ChannelDestroyed can arrive before the response does.
     this.mapper.expectOriginated(channelId);
     try {
-      await this.call('originate', (c) =>
-        c.channels.originate({
-          endpoint: request.endpoint,
-          app: this.options.app,
-          appArgs: request.appArgs.join(','),
-          timeout: request.timeoutSeconds,
-          channelId,
-          ...(request.callerId ? { callerId: request.callerId } : {}),
-          ...(request.variables ? { variables: { variables: request.variables } } : {}),
-        }),
+      await this.call('originate', (c, signal) =>
+        c.channels.originate(
+          {
+            endpoint: request.endpoint,
+            app: this.options.app,
+            appArgs: request.appArgs.join(','),
+            timeout: request.timeoutSeconds,
+            channelId,
+            callerId: request.callerId || undefined,
+            variables: request.variables,
+          },
+          signal,
+        ),
       );
     } catch (error) {
       this.mapper.forget(channelId);
@@ -288,43 +319,36 @@ export class AriTelephony implements Telephony {
   }
 
   async createBridge(bridgeId: string = randomUUID()): Promise<{ bridgeId: string }> {
-    await this.call('create bridge', (c) => c.bridges.create({ type: 'mixing', bridgeId }));
+    await this.call('create bridge', (c, signal) => c.bridges.create({ type: 'mixing', bridgeId }, signal));
     return { bridgeId };
   }
 
   destroyBridge(bridgeId: string): Promise<void> {
-    return this.call('destroy bridge', (c) => c.bridges.destroy({ bridgeId }));
+    return this.call('destroy bridge', (c, signal) => c.bridges.destroy({ bridgeId }, signal));
   }
 
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    return this.call('add to bridge', (c) => c.bridges.addChannel({ bridgeId, channel: channelIds.join(',') }));
+    return this.call('add to bridge', (c, signal) => c.bridges.addChannel({ bridgeId, channel: channelIds.join(',') }, signal));
   }
 
   removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    return this.call('remove from bridge', (c) => c.bridges.removeChannel({ bridgeId, channel: channelIds.join(',') }));
+    return this.call('remove from bridge', (c, signal) => c.bridges.removeChannel({ bridgeId, channel: channelIds.join(',') }, signal));
   }
 
   hold(channelId: string): Promise<void> {
-    return this.call('hold', (c) => c.channels.hold({ channelId }));
+    return this.call('hold', (c, signal) => c.channels.hold({ channelId }, signal));
   }
 
   unhold(channelId: string): Promise<void> {
-    return this.call('unhold', (c) => c.channels.unhold({ channelId }));
+    return this.call('unhold', (c, signal) => c.channels.unhold({ channelId }, signal));
   }
 
   async snoop(channelId: string, request: SnoopRequest): Promise<{ channelId: string }> {
     const snoopId = request.snoopId ?? randomUUID();
     this.mapper.expectOriginated(snoopId);
     try {
-      await this.call('snoop', (c) =>
-        c.channels.snoopChannel({
-          channelId,
-          app: this.options.app,
-          spy: request.spy,
-          whisper: request.whisper,
-          snoopId,
-          ...(request.appArgs ? { appArgs: request.appArgs.join(',') } : {}),
-        }),
+      await this.call('snoop', (c, signal) =>
+        c.channels.snoopChannel({ channelId, app: this.options.app, spy: request.spy, whisper: request.whisper, snoopId, appArgs: request.appArgs?.join(',') }, signal),
       );
     } catch (error) {
       this.mapper.forget(snoopId);
@@ -334,59 +358,62 @@ export class AriTelephony implements Telephony {
   }
 
   async record(channelId: string, request: RecordRequest): Promise<{ name: string }> {
-    await this.call('record', (c) =>
-      c.channels.record({
-        channelId,
-        name: request.name,
-        format: request.format ?? 'wav',
-        ifExists: 'fail',
-        ...(request.maxDurationSeconds !== undefined ? { maxDurationSeconds: request.maxDurationSeconds } : {}),
-        ...(request.maxSilenceSeconds !== undefined ? { maxSilenceSeconds: request.maxSilenceSeconds } : {}),
-        ...(request.beep !== undefined ? { beep: request.beep } : {}),
-        ...(request.terminateOn ? { terminateOn: request.terminateOn } : {}),
-      }),
+    await this.call('record', (c, signal) =>
+      c.channels.record(
+        {
+          channelId,
+          name: request.name,
+          format: request.format ?? 'wav',
+          ifExists: 'fail',
+          maxDurationSeconds: request.maxDurationSeconds,
+          maxSilenceSeconds: request.maxSilenceSeconds,
+          beep: request.beep,
+          terminateOn: request.terminateOn || undefined,
+        },
+        signal,
+      ),
     );
     return { name: request.name };
   }
 
   stopRecording(name: string): Promise<void> {
-    return this.call('stop recording', (c) => c.recordings.stop({ recordingName: name }));
+    return this.call('stop recording', (c, signal) => c.recordings.stop({ recordingName: name }, signal));
   }
 
   setVariable(channelId: string, name: string, value: string): Promise<void> {
-    return this.call('set variable', (c) => c.channels.setChannelVar({ channelId, variable: name, value }));
+    return this.call('set variable', (c, signal) => c.channels.setChannelVar({ channelId, variable: name, value }, signal));
   }
 
   async getVariable(channelId: string, name: string): Promise<string | null> {
-    try {
-      const result = await this.call('get variable', (c) => c.channels.getChannelVar({ channelId, variable: name }));
-      return result.value;
-    } catch (error) {
-      // Asterisk answers 404 both for a missing channel and for an unset variable.
-      if (error instanceof TelephonyError && error.code === 'not_found' && /variable/i.test(error.message)) return null;
-      throw error;
-    }
+    const result = await this.call('get variable', (c, signal) =>
+      c.channels.getChannelVar({ channelId, variable: name }, signal).catch((error: unknown) => {
+        // Asterisk answers 404 both for a missing channel and for an unset variable; only its text tells them apart.
+        if (error instanceof AriHttpError && error.status === 404 && /variable/i.test(error.reason)) return null;
+        throw error;
+      }),
+    );
+    return result?.value ?? null;
   }
 
   continueInDialplan(channelId: string, target: { context: string; extension?: string; priority?: number }): Promise<void> {
-    return this.call('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId, ...target }));
+    return this.call('continue in dialplan', (c, signal) => c.channels.continueInDialplan({ channelId, ...target }, signal));
   }
 
   hangup(channelId: string, reason: HangupReason = 'normal'): Promise<void> {
-    return this.call('hangup', (c) => c.channels.hangup({ channelId, reason }));
+    return this.call('hangup', (c, signal) => c.channels.hangup({ channelId, reason }, signal));
   }
 
   async listBridges(): Promise<Array<{ bridgeId: string; channelIds: string[] }>> {
-    const app = await this.call('list application', (c) => c.applications.get({ applicationName: this.options.app }));
+    const app = await this.call('list application', (c, signal) => c.applications.get({ applicationName: this.options.app }, signal));
     const ours = new Set(app.bridge_ids);
-    const bridges = await this.call('list bridges', (c) => c.bridges.list());
+    const bridges = await this.call('list bridges', (c, signal) => c.bridges.list(signal));
     return bridges.filter((bridge) => ours.has(bridge.id)).map((bridge) => ({ bridgeId: bridge.id, channelIds: bridge.channels }));
   }
 
   async listChannels(): Promise<LiveChannel[]> {
-    const app = await this.call('list application', (c) => c.applications.get({ applicationName: this.options.app }));
+    const app = await this.call('list application', (c, signal) => c.applications.get({ applicationName: this.options.app }, signal));
     const inApp = new Set(app.channel_ids);
-    const channels = await this.call('list channels', (c) => c.channels.list());
+    const channels = await this.call('list channels', (c, signal) => c.channels.list(signal));
     return channels
       .filter((channel) => inApp.has(channel.id))
       .map((channel) => ({ channelId: channel.id, state: channel.state, callerNumber: channel.caller?.number ?? '', dialledNumber: channel.dialplan?.exten ?? '' }));
