@@ -142,7 +142,7 @@ async function endSessions(config: Config, pool: Pool, user: User, reason: Sessi
   }
 }
 
-interface AddOptions {
+export interface AddOptions {
   username: string;
   name: string;
   role: string;
@@ -151,19 +151,24 @@ interface AddOptions {
   passwordStdin?: boolean;
 }
 
-async function addUser(options: AddOptions): Promise<void> {
-  const config = loadConfig();
+/** The user `users add` would create, minus the password; throws CliInputError naming the first bad flag. */
+export function userFromAddOptions(options: AddOptions): Omit<UserCreate, 'password'> {
   const candidate = {
     username: options.username,
     displayName: options.name,
     role: options.role,
     ...(options.endpoint !== undefined ? { defaultEndpoint: options.endpoint } : {}),
     ...(options.skill !== undefined ? { skills: parseSkills(options.skill) } : {}),
-    password: 'checked-separately',
   };
-  const problem = firstProblem(UserCreate, candidate);
+  const problem = firstProblem(UserCreate, { ...candidate, password: 'a placeholder: checked on its own' });
   if (problem) throw new CliInputError(problem);
-  const user = { ...(candidate as UserCreate), password: await readPassword(options.passwordStdin === true) };
+  return candidate as Omit<UserCreate, 'password'>;
+}
+
+async function addUser(options: AddOptions): Promise<void> {
+  const config = loadConfig();
+  // Everything is checked before the password is read and before anything is written.
+  const user = { ...userFromAddOptions(options), password: await readPassword(options.passwordStdin === true) };
   const created = await withDatabase(config, (pool) => inTransaction(pool, (client) => createUser(client, user)));
   console.log(`created user ${created.username} (${created.role}, id ${created.id})`);
 }

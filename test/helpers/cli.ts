@@ -11,16 +11,19 @@ export interface CliResult {
 const ENTRY = path.join(projectRoot(), 'src', 'cli', 'main.ts');
 
 /** Starts the real `ringside` command (from source) with only the given environment on top of PATH. */
-export function startCli(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+export function startCli(args: string[], env: Record<string, string>, stdin?: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
     cwd: projectRoot(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  child.stdin?.end(stdin);
+  return child;
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const child = startCli(args, env);
+/** Runs the command to its end; `stdin`, when given, is piped in (then closed). */
+export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  const child = startCli(args, env, stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
