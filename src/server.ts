@@ -10,10 +10,13 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { createMetrics } from './metrics/registry.js';
 import { createRedis } from './redis/client.js';
 import { createTelephonyService, type TelephonyService } from './telephony/telephony-service.js';
+import { registerRealtime } from './realtime/realtime-service.js';
+import type { RealtimeHub } from './realtime/hub.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   telephony: TelephonyService;
+  realtime: RealtimeHub;
   logger: Logger;
   url: string;
   close: () => Promise<void>;
@@ -43,6 +46,7 @@ export async function startServer(
     throw error;
   });
   const app = await buildApp({ config, logger, db, redis, metrics, acd: telephony.acd, readinessChecks: [telephony.readiness] });
+  const realtime = await registerRealtime(app, { redis, keyPrefix: config.redis.keyPrefix, store: telephony.acd.store, pops: telephony.pops, logger });
   app.addHook('onClose', async () => {
     await telephony.stop();
     await Promise.allSettled([db.end(), redis.quit()]);
@@ -50,7 +54,7 @@ export async function startServer(
   const url = await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ url, nodeId: config.nodeId, ariApp: config.ari.app }, 'ringside listening');
   await telephony.start();
-  return { app, telephony, logger, url, close: () => app.close() };
+  return { app, telephony, realtime, logger, url, close: () => app.close() };
 }
 
 /** Stops accepting, lets in-flight requests finish, closes pools; gives up after the configured timeout. */

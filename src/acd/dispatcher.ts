@@ -18,6 +18,7 @@ import { StaffingView } from './staffing-view.js';
 import { Conversations } from './conversations.js';
 import { WaitingRoom, newPlan, recoveredPlan, type Waiter } from './waiting-room.js';
 import { notFound } from '../errors.js';
+import type { OfferContext } from '../screenpop/pop-builder.js';
 
 /** An agent as the dispatcher rings them. */
 export interface AgentContact {
@@ -47,6 +48,8 @@ export interface DispatcherOptions {
   region?: CountryCode;
   /** Wrap-up of an agent's recovered conversation. */
   wrapUpSeconds?: (agentId: string) => number;
+  /** The agents' phones are about to ring for a call (the screen-pop goes out from here); must not throw. */
+  offered?: (offer: OfferContext) => void;
 }
 
 const DEFAULT_WRAP_UP_SECONDS = 30;
@@ -180,7 +183,7 @@ export class AcdDispatcher {
     const { decision } = request;
     const queue = decision.queue.name;
     const { position } = await this.options.store.enqueueCall({ callId, queue, skills: request.skills, priority: request.priority, rule: decision.rule });
-    const waiter = this.hold({ session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills) });
+    const waiter = this.hold({ session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills, request.priority) });
     // The IVR recorded the queue it asked for; the rules may have chosen another.
     if (request.requestedQueue !== queue) void this.options.recorder.requeued(callId, queue);
     this.emit({ type: 'call.queued', callId, queue, position, priority: request.priority, rule: decision.rule, at: Date.now() });
@@ -296,6 +299,16 @@ export class AcdDispatcher {
       return;
     }
     void this.options.recorder.offered(session.channelId, assignment.agentId);
+    this.options.offered?.({
+      callId: assignment.callId,
+      offerId: assignment.offerId,
+      agentIds: reachable.map((agent) => agent.agentId),
+      offeredAt: Date.now(),
+      queue: call.plan.queue.name,
+      priority: call.plan.priority,
+      enqueuedAt: call.enqueuedAt,
+      caller: { number: session.call.callerNumber, name: session.call.callerName, dialledNumber: session.call.dialledNumber },
+    });
     session.log.info({ agents: reachable.map((agent) => agent.agentId) }, reachable.length > 1 ? 'ringing every free agent (ring-all)' : 'offering the call to an agent');
     const ringAll = assignment.ringAll;
     const result = await ringAgents(session, reachable, call.plan.queue.ringTimeoutSeconds, (agentId) => {

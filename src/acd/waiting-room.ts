@@ -19,6 +19,8 @@ export interface WaitPlan {
   queue: QueueDefinition;
   /** The rule's decision, for its escalation ladder; null for a call whose rule is gone. */
   decision: RoutingDecision | null;
+  /** Head start in seconds of virtual wait, as last set (routing, escalation, supervisor). */
+  priority: number;
   stepsApplied: number;
   queues: string[];
   skills: Record<string, number>;
@@ -30,13 +32,13 @@ export interface WaitPlan {
   prompt?: PromptHandle | undefined;
 }
 
-export function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skills: Record<string, number>): WaitPlan {
-  return { queue, decision, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
+export function newPlan(queue: QueueDefinition, decision: RoutingDecision | null, skills: Record<string, number>, priority = 0): WaitPlan {
+  return { queue, decision, priority, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
 }
 
 /** The plan of a call taken back after a restart: the ladder's steps already behind it were applied (Redis holds their result). */
-export function recoveredPlan(queue: QueueDefinition, decision: RoutingDecision | null, held: Pick<HeldCall, 'queues' | 'skills' | 'enqueuedAt'>): WaitPlan {
-  const plan = newPlan(queue, decision, held.skills);
+export function recoveredPlan(queue: QueueDefinition, decision: RoutingDecision | null, held: Pick<HeldCall, 'queues' | 'skills' | 'enqueuedAt' | 'priority'>): WaitPlan {
+  const plan = newPlan(queue, decision, held.skills, held.priority);
   plan.queues = held.queues;
   plan.stepsApplied = decision?.escalations.filter((step) => step.after <= (Date.now() - held.enqueuedAt) / 1000).length ?? 0;
   return plan;
@@ -184,6 +186,7 @@ export class WaitingRoom {
     plan.queues = names;
     plan.skills = skills;
     waiter.session.log.info({ queues: names, skills, by }, 'waiting call changed');
+    plan.priority = changed.priority;
     this.host.emit({ type: 'call.changed', callId, queue: changed.queue, queues: names, priority: changed.priority, skills, by, at: Date.now() });
     this.host.retry(callId);
   }
@@ -285,6 +288,7 @@ export class WaitingRoom {
       // The rule's ladder belonged to the old queue; a supervisor's move ends it.
       plan.decision = null;
     }
+    plan.priority = changed.priority;
     this.host.emit({ type: 'call.changed', callId, queue: changed.queue, queues, priority: changed.priority, skills: plan.skills, by: 'supervisor', at: Date.now() });
     this.host.retry(callId);
   }

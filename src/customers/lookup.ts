@@ -54,3 +54,18 @@ export async function lookupCaller(db: Queryable, callerId: string, region: Coun
   const candidates = rows.map((row) => row.candidate);
   return { ...base, match: matchOf(candidates.length), candidates };
 }
+
+/** The screen-pop data of one customer the IVR already identified (e.g. by the account number typed). */
+export async function lookupCustomerPop(db: Queryable, customerId: number): Promise<PopCandidate | null> {
+  const { rows } = await db.query<{ candidate: PopCandidate }>(
+    `SELECT json_build_object(
+        'customer', ${CUSTOMER_JSON},
+        'matchedLabel', '',
+        'openTickets', ${OPEN_TICKETS_JSON},
+        'recentInteractions', ${RECENT_INTERACTIONS_JSON},
+        'recentOrders', ${RECENT_ORDERS_JSON}) AS candidate
+     FROM customers c WHERE c.id = $1`,
+    [customerId],
+  );
+  return rows[0]?.candidate ?? null;
+}

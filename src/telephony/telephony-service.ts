@@ -23,6 +23,8 @@ import type { Logger } from '../logging/logger.js';
 import type { ReadinessCheck } from '../ops/readiness.js';
 import type { Redis } from '../redis/client.js';
 import { AriTelephony } from './ari/adapter.js';
+import { PopBuilder } from '../screenpop/pop-builder.js';
+import { PopService } from '../screenpop/pop-service.js';
 
 /** The ACD of this node: its store, dispatcher and the agents it knows. */
 export interface AcdService {
@@ -42,6 +44,8 @@ export interface TelephonyService {
   calls: CallRegistry;
   flows: FlowLibrary;
   recorder: InteractionRecorder;
+  /** Screen-pops: pushed when an agent's phone rings, kept while the call lasts. */
+  pops: PopService;
   readiness: ReadinessCheck;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -74,6 +78,10 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
   recordAcdMetrics(events, metrics.registry);
   publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
+  const pops = new PopService(redis, config.redis.keyPrefix, new PopBuilder({ db, region: config.defaultRegion, timezone: config.centerTimezone }), logger);
+  events.subscribe((event) => {
+    if (event.type === 'agent.state') pops.agentState(event.agentId, event.to);
+  });
   const wrapUpOf = (queue: string) => rules.current().queue(queue)?.wrapUpSeconds ?? 30;
   const dispatcher = new AcdDispatcher({
     store,
@@ -85,6 +93,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     wrapUpSeconds: (agentId) => Math.max(0, ...(agents.find((agent) => agent.agentId === agentId)?.queues ?? []).map(wrapUpOf)),
     logger,
     events,
+    offered: (offer) => pops.offeredSafely(offer),
   });
   // Strategies live in Redis with the queues, so every node's assignment script sees the same one.
   const syncStrategies = (catalog: RulesCatalog) =>
@@ -142,6 +151,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     calls,
     flows,
     recorder,
+    pops,
     readiness: {
       name: 'ari',
       probe: () => (telephony.isConnected() ? Promise.resolve() : Promise.reject(new Error('not connected to Asterisk ARI'))),

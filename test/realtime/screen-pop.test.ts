@@ -1,0 +1,198 @@
+import t from 'tap';
+import WebSocket from 'ws';
+import { loadConfig } from '../../src/config/env.js';
+import type { ServerMessage } from '../../src/realtime/messages.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { startSimulator } from '../../src/telephony/simulator/index.js';
+import { addUser, TEST_PASSWORD } from '../helpers/auth.js';
+import { createTestDatabase } from '../helpers/database.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+import { capturedLogger } from '../helpers/logs.js';
+import { createTestRedis } from '../helpers/redis.js';
+import { ARI_PASSWORD, ARI_USER, waitUntil } from '../helpers/telephony.js';
+import { eventually } from '../helpers/acd-site.js';
+
+const API_KEY = 'screen-pop-test-key-0123456789';
+const CUSTOMER_NUMBER = '+8613800138000';
+
+/** A console's socket, every message it got kept in order. */
+interface Console {
+  socket: WebSocket;
+  messages: ServerMessage[];
+  next(type: ServerMessage['type'], ms?: number, after?: number): Promise<ServerMessage>;
+  close(): Promise<void>;
+}
+
+async function login(server: RunningServer, username: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+  const cookie = response.headers.get('set-cookie');
+  if (response.status !== 200 || !cookie) throw new Error(`login of ${username}: ${response.status}`);
+  return cookie.split(';')[0]!;
+}
+
+function openConsole(server: RunningServer, headers: Record<string, string>): Promise<Console> {
+  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { headers });
+  const messages: ServerMessage[] = [];
+  const waiters = new Set<() => void>();
+  socket.on('message', (data) => {
+    messages.push(JSON.parse((data as Buffer).toString('utf8')) as ServerMessage);
+    for (const wake of waiters) wake();
+  });
+  const next = (type: ServerMessage['type'], ms = 5000, after = 0) =>
+    new Promise<ServerMessage>((resolve, reject) => {
+      const look = () => {
+        const found = messages.slice(after).find((message) => message.type === type);
+        if (!found) return false;
+        waiters.delete(look);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(look);
+        reject(new Error(`no '${type}' message within ${ms} ms; got ${messages.map((m) => m.type).join(', ')}`));
+      }, ms);
+      if (!look()) waiters.add(look);
+    });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (socket.readyState === WebSocket.CLOSED) return resolve();
+      socket.once('close', () => resolve());
+      socket.close();
+    });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ socket, messages, next, close }));
+    socket.once('unexpected-response', (request, response) => {
+      request.destroy();
+      reject(new Error(`refused: ${response.statusCode}`));
+    });
+    socket.once('error', reject);
+  });
+}
+
+t.test('the screen-pop reaches the ringing agent, and only them', async (t) => {
+  const db = await createTestDatabase(t);
+  const { prefix } = await createTestRedis(t);
+  const simulator = await startSimulator({
+    port: 0,
+    users: { [ARI_USER]: ARI_PASSWORD },
+    dialplanApps: ['ringside'],
+    timeScale: 0.1,
+    endpoints: { 'PJSIP/3001': { behaviour: 'manual' }, 'PJSIP/3002': { behaviour: 'manual' } },
+  });
+  t.teardown(() => simulator.close());
+  const annId = String(await addUser(db.pool, 'ann', 'agent', { defaultEndpoint: 'PJSIP/3001', skills: { support: 5 } }));
+  await addUser(db.pool, 'bob', 'agent', { defaultEndpoint: 'PJSIP/3002', skills: { billing: 5 } });
+  await addUser(db.pool, 'sue', 'supervisor');
+  const customer = await db.pool.query<{ id: number }>(
+    `INSERT INTO customers (name, company, tier, lifetime_value, preferred_language, notes) VALUES ('Li Wei', 'Acme', 'gold', 12500, 'zh', 'Prefers mornings') RETURNING id`,
+  );
+  const customerId = customer.rows[0]!.id;
+  await db.pool.query(`INSERT INTO customer_phones (customer_id, e164, label, is_primary) VALUES ($1, $2, 'mobile', true)`, [customerId, CUSTOMER_NUMBER]);
+  await db.pool.query(`INSERT INTO tickets (customer_id, subject, status, priority) VALUES ($1, 'Invoice 42 is wrong', 'open', 'high')`, [customerId]);
+  await db.pool.query(
+    `INSERT INTO interactions (call_id, customer_id, caller_e164, arrived_at, ended_at, outcome, disposition, notes)
+     VALUES ('earlier-1', $1, $2, now() - interval '2 hours', now() - interval '2 hours', 'abandoned', NULL, ''),
+            ('earlier-2', $1, $2, now() - interval '3 days', now() - interval '3 days', 'answered', 'resolved', 'Explained the invoice')`,
+    [customerId, CUSTOMER_NUMBER],
+  );
+
+  const dir = t.testdir({
+    flows: { 'q.yaml': 'name: q\ndefault: true\nstart: wait\nsteps:\n  wait: { type: queue, queue: support }\n' },
+    rules: {
+      'r.yaml':
+        'queues:\n  - { name: support, ringTimeoutSeconds: 120, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\n  - { name: billing, whenNoAgents: { action: wait } }\nrules:\n  - { name: everyone, queue: support }\n',
+    },
+  });
+  const config = loadConfig({
+    HTTP_PORT: '0',
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    ARI_URL: simulator.url,
+    ARI_USER,
+    ARI_PASSWORD,
+    API_KEYS: API_KEY,
+    IVR_FLOWS_DIR: `${dir}/flows`,
+    ROUTING_RULES_DIR: `${dir}/rules`,
+    DEFAULT_REGION: 'CN',
+  });
+  const { logger, lines } = capturedLogger([ARI_PASSWORD, API_KEY, TEST_PASSWORD], 'info');
+  const server = await startServer(config, logger);
+  t.teardown(() => server.close());
+
+  await t.rejects(openConsole(server, {}), /refused: 401/, 'no session, no socket');
+  const annCookie = await login(server, 'ann');
+  await t.rejects(openConsole(server, { cookie: annCookie, origin: 'https://evil.example' }), /refused: 403/, 'a page of another site cannot use the cookie');
+
+  const ann = await openConsole(server, { cookie: annCookie, origin: server.url });
+  const bob = await openConsole(server, { cookie: await login(server, 'bob') });
+  const sue = await openConsole(server, { cookie: await login(server, 'sue') });
+  t.match(await ann.next('snapshot'), { user: { userId: annId, role: 'agent' }, agent: null, pop: null }, 'logged out of the ACD: no state yet');
+  t.match(await sue.next('snapshot'), { user: { role: 'supervisor' }, agents: [] });
+
+  ann.socket.send(JSON.stringify({ type: 'ping', id: 'p1' }));
+  t.match(await ann.next('pong'), { id: 'p1' });
+  ann.socket.send('{"type":"steal","agentId":"2"}');
+  t.match(await ann.next('error'), { code: 'bad_message' }, 'an unknown message is refused with a reason');
+  ann.socket.send('not json');
+  await waitUntil(() => ann.messages.filter((m) => m.type === 'error').length === 2, 2000, 'second error');
+  t.match(ann.messages.filter((m) => m.type === 'error')[1], { code: 'bad_json' });
+
+  const state = await fetch(`${server.url}/api/agents/${annId}/state`, { method: 'POST', headers: { cookie: annCookie, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'login' }) });
+  t.equal(state.status, 200, 'ann logs herself in');
+  t.match(await ann.next('agent.state'), { agentId: annId, from: 'logged_out', to: 'available' });
+
+  const placedAt = Date.now();
+  const { channelId } = await simulator.control.placeCall({ from: CUSTOMER_NUMBER, to: '800' });
+  const popMessage = await ann.next('pop', 10_000);
+  t.ok(popMessage.type === 'pop');
+  if (popMessage.type !== 'pop') return;
+  const { pop } = popMessage;
+  t.match(pop, {
+    callId: channelId,
+    agentId: annId,
+    caller: { number: CUSTOMER_NUMBER, e164: CUSTOMER_NUMBER, kind: 'valid' },
+    dialledNumber: '800',
+    queue: 'support',
+    priority: 0,
+    match: 'one',
+    matchedBy: 'caller-id',
+    crm: 'ok',
+    repeat: { callsToday: 1, callsLast24h: 1, lastCallAbandoned: true, lastCallOutcome: 'abandoned' },
+    candidates: [{ customer: { id: customerId, name: 'Li Wei', company: 'Acme', tier: 'gold', lifetimeValue: 12500, preferredLanguage: 'zh', notes: 'Prefers mornings' }, openTickets: [{ subject: 'Invoice 42 is wrong' }] }],
+  });
+  t.same(
+    pop.candidates[0]!.recentInteractions.map((entry) => entry.notes),
+    ['', 'Explained the invoice'],
+    'the history holds the calls before this one, newest first',
+  );
+  t.match(pop.ivr, { flow: 'q', attributes: {} }, 'the IVR flow is on the pop');
+  t.ok(pop.offeredAt >= placedAt && pop.waitedMs >= 0);
+  t.ok(ann.messages.findIndex((m) => m.type === 'agent.state' && m.to === 'offered') >= 0, 'the console hears its phone is ringing');
+
+  // Reconnecting while the phone rings brings the pop back.
+  await ann.close();
+  const again = await openConsole(server, { cookie: annCookie });
+  t.match(await again.next('snapshot'), { agent: { status: 'offered', callId: channelId }, pop: { popId: pop.popId, callId: channelId } }, 'the snapshot holds the ringing call');
+
+  t.ok(sue.messages.some((m) => m.type === 'acd' && m.event.type === 'call.offered'), 'the supervisor gets the ACD feed');
+  t.notOk(bob.messages.some((m) => m.type === 'pop' || m.type === 'acd' || (m.type === 'agent.state' && m.agentId === annId)), 'another agent gets nothing of ann\'s');
+  t.notOk(again.messages.some((m) => m.type === 'acd'), 'agents get no ACD feed');
+
+  // The caller gives up while ann's phone rings: her pop is cleared.
+  await simulator.control.hangup(channelId);
+  await eventually(async () => (await server.telephony.pops.current(annId)) === null, 5000, 'the pop cleared');
+  const fresh = await openConsole(server, { cookie: annCookie });
+  t.match(await fresh.next('snapshot'), { agent: { status: 'available' }, pop: null });
+
+  // Logging out ends the session's sockets at once.
+  const logout = await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { cookie: annCookie } });
+  t.equal(logout.status, 204);
+  t.match(await fresh.next('session.ended'), { reason: 'logout' });
+  await waitUntil(() => fresh.socket.readyState === WebSocket.CLOSED && again.socket.readyState === WebSocket.CLOSED, 2000, 'sockets closed');
+  t.equal(server.realtime.size(), 2, 'only bob and sue are still connected');
+  await Promise.all([bob.close(), sue.close()]);
+  await waitUntil(() => server.realtime.size() === 0, 2000, 'hub empty');
+  t.notOk(lines.some((line) => line.includes(annCookie.split('=')[1]!)), 'the session id never reaches the logs');
+});
