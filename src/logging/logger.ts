@@ -10,6 +10,8 @@ const REDACTED_PATHS = [
   '*.passwordHash',
   'apiKey',
   '*.apiKey',
+  'sessionId',
+  '*.sessionId',
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
