@@ -42,7 +42,25 @@ const badValues: Array<[string, string, RegExp]> = [
   ['CENTER_TIMEZONE', 'Mars/Olympus_Mons', /CENTER_TIMEZONE must be an IANA time zone/],
   ['PAUSE_REASONS', 'Lunch Break', /PAUSE_REASONS must be a comma-separated list of pause reasons/],
   ['PAUSE_REASONS', 'break,,lunch', /PAUSE_REASONS must be a comma-separated list of pause reasons/],
+  ['SESSION_TTL_HOURS', '0', /SESSION_TTL_HOURS must be hours a login session stays valid/],
+  ['SESSION_TTL_HOURS', 'a day', /SESSION_TTL_HOURS must be hours/],
+  ['SESSION_TTL_HOURS', '1000', /SESSION_TTL_HOURS must be hours/],
+  ['SESSION_COOKIE_SECURE', 'yes', /SESSION_COOKIE_SECURE must be true or false/],
+  ['TRUST_PROXY', 'proxy.example', /TRUST_PROXY must be empty \(no proxy\), true, a number of proxy hops/],
+  ['TRUST_PROXY', '10.0.0.0/33', /TRUST_PROXY must be/],
+  ['TRUST_PROXY', '10.0.0.1;10.0.0.2', /TRUST_PROXY must be/],
 ];
+
+t.test('sessions and proxies', async (t) => {
+  t.same(loadConfig({}).auth, { sessionTtlSeconds: 12 * 3600, secureCookie: false, trustProxy: false }, 'defaults: 12 h, Secure only over HTTPS, no proxy trusted');
+  t.same(loadConfig({ SESSION_TTL_HOURS: '0.5', SESSION_COOKIE_SECURE: 'true', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8, loopback, ::1' }).auth, {
+    sessionTtlSeconds: 1800,
+    secureCookie: true,
+    trustProxy: '127.0.0.1,10.0.0.0/8,loopback,::1',
+  });
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).auth.trustProxy, true);
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).auth.trustProxy, 2, 'a hop count');
+});
 
 for (const [variable, value, message] of badValues) {
   t.test(`${variable}=${value} stops with one line naming the variable`, async (t) => {
