@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 
 export type QueryValue = string | number | boolean | undefined;
 export type Query = Record<string, QueryValue>;
@@ -85,31 +85,26 @@ export class AriRest {
   async request<T>(method: Method, path: string, query?: Query, body?: unknown, signal?: AbortSignal): Promise<T> {
     const target = this.prefix + path + queryString(query);
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = payload === undefined ? this.headers : this.jsonHeaders;
     for (let attempt = 1; ; attempt++) {
+      let response: Dispatcher.ResponseData;
       try {
-        return await this.send<T>(method, path, target, payload, signal);
+        response = await this.pool.request({ method, path: target, headers, body: payload, signal });
       } catch (error) {
         const code = errorCode(error);
         if (attempt >= MAX_ATTEMPTS || code === undefined || !BROKEN_CONNECTION.has(code) || signal?.aborted) throw error;
-        // A kept-alive connection that the server closed just as we wrote on it: the server
-        // never read the request, so sending it again is safe even for a POST. The broken
-        // connection has left the pool; a server that died refuses the next attempt.
+        // The connection broke before any answer began: a kept-alive connection that the
+        // server closed just as we wrote on it. The server never read the request, so
+        // sending it again is safe even for a POST. The broken connection has left the
+        // pool; a server that died refuses the next attempt.
+        continue;
       }
+      // Always read the body to its end: that is what frees the connection for the next request.
+      // A connection that breaks from here on is not retried: the request may have had its effect.
+      const text = await response.body.text();
+      if (response.statusCode >= 200 && response.statusCode < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
+      throw new AriHttpError(response.statusCode, reasonOf(text, response.statusCode), method, path);
     }
-  }
-
-  private async send<T>(method: Method, path: string, target: string, payload: string | undefined, signal: AbortSignal | undefined): Promise<T> {
-    const response = await this.pool.request({
-      method,
-      path: target,
-      headers: payload === undefined ? this.headers : this.jsonHeaders,
-      body: payload,
-      signal,
-    });
-    // Always read the body to its end: that is what frees the connection for the next request.
-    const text = await response.body.text();
-    if (response.statusCode >= 200 && response.statusCode < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
-    throw new AriHttpError(response.statusCode, reasonOf(text, response.statusCode), method, path);
   }
 
   /**
