@@ -16,12 +16,18 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 let dummyHash: Promise<string> | undefined;
 
+const dummy = (): Promise<string> => (dummyHash ??= hash('ringside: no such user: dummy password'));
+
+/** Computes the dummy hash ahead, so that not even the first unknown username answers slower than a known one. */
+export function prepareDummyHash(): void {
+  void dummy();
+}
+
 /**
  * Spends the time of a real verification for a username that does not exist,
  * so the answer's timing does not tell an attacker which usernames do.
  */
 export async function verifyNobody(password: string): Promise<false> {
-  dummyHash ??= hash('ringside: no such user: dummy password');
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await dummy(), password);
   return false;
 }

@@ -5,6 +5,7 @@ import type { Queryable } from '../db/queryable.js';
 import type { Redis } from '../redis/client.js';
 import { apiKeyChecker, presentsApiKey } from './api-keys.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
+import { prepareDummyHash } from './passwords.js';
 import type { Principal, SessionUser } from './principal.js';
 import { accessGuard, recordRouteAccess, unauthorized, type RouteAccess } from './route-access.js';
 import { SessionAuth } from './session-auth.js';
@@ -39,6 +40,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDependencies)
   const sessions = new SessionAuth(deps.db, deps.redis, deps.config.auth.sessionTtlSeconds);
   const throttle = new LoginThrottle(deps.redis, deps.throttle);
   const checkApiKey = apiKeyChecker(deps.config.apiKeys);
+  prepareDummyHash();
 
   // The guard reads the Cookie header itself; the plugin is for Set-Cookie on replies.
   await app.register(fastifyCookie, { hook: false });
