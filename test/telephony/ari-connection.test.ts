@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { WebSocketServer } from 'ws';
 import { AriTelephony, type AriOptions } from '../../src/telephony/ari/adapter.js';
-import { AriEventSocket } from '../../src/telephony/ari/ari-event-socket.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { AriEventSocket, peekEventType } from '../../src/telephony/ari/ari-event-socket.js';
 import type { AriEventJson } from '../../src/telephony/ari/event-mapper.js';
 import { startSimulatorInternal, type SimulatorInternals } from '../../src/telephony/simulator/server.js';
 import { waitUntil } from '../helpers/telephony.js';
@@ -143,6 +144,7 @@ t.test('the event socket: Basic auth, the application in the URL, unreadable mes
       ws.send('not json');
       ws.send(Buffer.from('{"type":"StasisStart"}'), { binary: true });
       ws.send('{"no":"type"}');
+      ws.send('{"variable":"X","value":"1","type":"ChannelVarset","channel":{"id":"c"}}');
       ws.send('{"type":"StasisStart","args":["inbound","800"]}');
       ws.close(1000);
     });
@@ -157,7 +159,7 @@ t.test('the event socket: Basic auth, the application in the URL, unreadable mes
   const events: AriEventJson[] = [];
   const closed = new Promise<number>((resolve) => {
     new AriEventSocket(
-      { url, user: 'ringside', password: 'pw', app: 'ring side' },
+      { url, user: 'ringside', password: 'pw', app: 'ring side', wanted: new Set(['StasisStart']) },
       {
         opened: () => seen.push('opened'),
         event: (raw) => events.push(raw),
@@ -171,7 +173,7 @@ t.test('the event socket: Basic auth, the application in the URL, unreadable mes
   t.equal(await closed, 1000);
   t.equal(seen[0], 'opened');
   t.equal(seen.filter((s) => s.startsWith('unreadable')).length, 3, 'not JSON, binary, no type: each reported and skipped');
-  t.same(events, [{ type: 'StasisStart', args: ['inbound', '800'] }]);
+  t.same(events, [{ type: 'StasisStart', args: ['inbound', '800'] }], 'an event of a type not wanted is dropped');
   const target = new URL(upgrades[0]?.url ?? '', url);
   t.equal(target.pathname, '/ari/events');
   t.same(Object.fromEntries(target.searchParams), { app: 'ring side', subscribeAll: 'false' });
@@ -202,4 +204,22 @@ t.test('stop() while a first attempt waits on a server that never answers: start
   t.ok(Date.now() - stopping < 3_000, `settled ${Date.now() - stopping} ms after stop()`);
   t.same(messages(logs, 'ARI not reachable; retrying'), [], 'stopping is not a connection failure');
   t.equal(telephony.isConnected(), false);
+});
+
+t.test('the type of every event in the recordings of real Asterisk is read without parsing', async (t) => {
+  const dir = new URL('../fixtures/ari-captures/', import.meta.url);
+  let count = 0;
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.events.jsonl'))) {
+    for (const line of readFileSync(new URL(file, dir), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const event = JSON.parse(line) as { type: string };
+      if (peekEventType(Buffer.from(line)) !== event.type) t.fail(`${file}: ${line.slice(0, 80)}`);
+      if (peekEventType(Buffer.from(JSON.stringify(event, null, 2))) !== event.type) t.fail(`${file} pretty-printed: ${event.type}`);
+      count++;
+    }
+  }
+  t.ok(count > 200, `${count} events, their type found in each, compact and pretty-printed`);
+  t.equal(peekEventType(Buffer.from('{"no":"type here"}')), null);
+  t.equal(peekEventType(Buffer.from('{"type":5}')), null, 'not a string: left to the parser');
+  t.equal(peekEventType(Buffer.from('{"type":"unterminated')), null);
 });

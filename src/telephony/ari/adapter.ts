@@ -16,10 +16,13 @@ import { AriEventSocket } from './ari-event-socket.js';
 import { ariOperations } from './ari-operations.js';
 import { AriHttpError, AriRest } from './ari-rest.js';
 import { connectError, toTelephonyError } from './errors.js';
-import { AriEventMapper, type AriEventJson } from './event-mapper.js';
+import { AriEventMapper, MAPPED_EVENT_TYPES, type AriEventJson } from './event-mapper.js';
 
 /** Longest wait for an ARI command's answer (they normally take milliseconds). */
 const COMMAND_TIMEOUT_MS = 10_000;
+
+/** What the adapter reads from the event socket; the rest is dropped there, unparsed. */
+const WANTED_EVENTS: ReadonlySet<string> = new Set([...MAPPED_EVENT_TYPES, 'ApplicationReplaced']);
 
 /** Pings left unanswered before the WebSocket is deemed dead. */
 const MAX_MISSED_PONGS = 3;
@@ -144,7 +147,7 @@ export class AriTelephony implements Telephony {
     return new Promise<void>((resolve, reject) => {
       const { url, user, password, app } = this.options;
       const socket = new AriEventSocket(
-        { url, user, password, app },
+        { url, user, password, app, wanted: WANTED_EVENTS },
         {
           // Called from the socket's open event, before any message of it is read.
           opened: () => {

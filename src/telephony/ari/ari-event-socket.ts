@@ -10,6 +10,32 @@ export interface AriEventSocketOptions {
   app: string;
   /** Longest wait for the upgrade to be answered. */
   handshakeTimeoutMs?: number;
+  /** Event types to hand on; others are dropped unparsed. All of them when absent. */
+  wanted?: ReadonlySet<string>;
+}
+
+const TYPE_KEY = Buffer.from('"type"');
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * The value of the first "type" key of an event's JSON, read from the bytes
+ * without parsing; null when it cannot be read so simply (then the event is
+ * parsed). Asterisk does not put "type" first, but the first "type" key is the
+ * event's own: the models of the events Ringside reads have no nested "type",
+ * and values cannot contain an unescaped quote.
+ */
+export function peekEventType(data: Buffer): string | null {
+  const key = data.indexOf(TYPE_KEY);
+  if (key < 0) return null;
+  let at = key + TYPE_KEY.length;
+  while (SPACE.has(data[at] ?? 0)) at++;
+  if (data[at] !== 0x3a) return null;
+  at++;
+  while (SPACE.has(data[at] ?? 0)) at++;
+  if (data[at] !== 0x22) return null;
+  const end = data.indexOf(0x22, at + 1);
+  if (end < 0 || end - at > 64) return null;
+  return data.toString('latin1', at + 1, end);
 }
 
 /** Called synchronously from the socket's own events, so nothing can slip in between (an event before `opened`). */
@@ -35,9 +61,11 @@ export class AriEventSocket {
   private readonly ws: WebSocket;
   private handlers: AriEventHandlers | null;
   private opened = false;
+  private readonly wanted: ReadonlySet<string> | undefined;
 
   constructor(options: AriEventSocketOptions, handlers: AriEventHandlers) {
     this.handlers = handlers;
+    this.wanted = options.wanted;
     const base = new URL(options.url);
     const scheme = base.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = `${scheme}//${base.host}${base.pathname.replace(/\/+$/, '')}/ari/events?app=${encodeURIComponent(options.app)}&subscribeAll=false`;
@@ -105,7 +133,12 @@ export class AriEventSocket {
     let raw: unknown;
     try {
       if (isBinary) throw new Error('binary message on the event socket');
-      raw = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'));
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+      if (this.wanted) {
+        const type = peekEventType(bytes);
+        if (type !== null && !this.wanted.has(type)) return;
+      }
+      raw = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
       handlers.unreadable(error instanceof Error ? error : new Error(String(error)));
       return;
