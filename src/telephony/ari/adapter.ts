@@ -37,6 +37,12 @@ export interface AriOptions {
   pingIntervalMs?: number;
   reconnectInitialMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * Most HTTP connections to Asterisk at once (default 32). Under a burst more
+   * carry more requests at once, but Asterisk refuses sessions beyond
+   * http.conf's sessionlimit (100 by default), shared by every node.
+   */
+  httpConnections?: number;
 }
 
 interface PromptWaiter {
@@ -89,7 +95,8 @@ export class AriTelephony implements Telephony {
   async start(): Promise<void> {
     this.stopped = false;
     if (!this.rest) {
-      this.rest = new AriRest({ url: this.options.url, user: this.options.user, password: this.options.password });
+      const { url, user, password, httpConnections } = this.options;
+      this.rest = new AriRest({ url, user, password, connections: httpConnections });
       this.ari = ariOperations(this.rest);
     }
     await this.connectOnce(this.options.reconnectInitialMs ?? 500);
