@@ -1,0 +1,46 @@
+import { useI18n } from '../i18n/context.js';
+import type { ScreenPop } from '../types.js';
+
+const valueText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The IVR's path (each step, with what the caller typed) and the attributes it set. */
+export function IvrDetails({ ivr }: { ivr: ScreenPop['ivr'] }) {
+  const { t } = useI18n();
+  const attributes = Object.entries(ivr.attributes);
+  if (ivr.path.length === 0 && attributes.length === 0) return <p class="muted">{t.call.noIvr}</p>;
+  return (
+    <div class="ivr">
+      {ivr.flow && (
+        <p>
+          <span class="muted">{t.call.ivrFlow}:</span> {ivr.flow}
+        </p>
+      )}
+      {ivr.path.length > 0 && (
+        <ol class="ivr-path" aria-label={t.call.ivrPath}>
+          {ivr.path.map((step, index) => (
+            <li key={`${step.step}-${index}`}>
+              <span class="ivr-step">{step.step}</span>
+              {step.input !== undefined && step.input !== '' && (
+                <span class="ivr-input">
+                  {' '}
+                  {t.call.ivrInput} <kbd>{step.input}</kbd>
+                </span>
+              )}
+              {step.result !== undefined && <span class="muted"> → {step.result}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+      {attributes.length > 0 && (
+        <dl class="pairs" aria-label={t.call.ivrAttributes}>
+          {attributes.map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{valueText(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}
