@@ -16,6 +16,7 @@ import { registerCustomerRoutes } from './http/routes/customers.js';
 import { registerAcdRoutes } from './http/routes/acd.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerUserRoutes } from './http/routes/users.js';
+import { defaultWebRoot, registerWebPages } from './http/web-pages.js';
 import type { AcdService } from './telephony/telephony-service.js';
 
 export interface AppDependencies {
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
     { prefix: '/api' },
   );
+  await registerWebPages(app, { root: defaultWebRoot() });
 
   return app;
 }

@@ -45,6 +45,10 @@ const MATRIX: Record<string, Allowed> = {
   'PATCH /api/calls/:callId': [...SUPERVISION],
   // The realtime channel (src/realtime): the WebSocket upgrade is a GET like any other.
   'GET /ws': [...PEOPLE],
+  // The web pages (src/http/web-pages.ts): the page is open (it holds the login form); its data needs the session.
+  'GET /agent': 'public',
+  'GET /agent/': 'public',
+  'GET /agent/*': 'public',
 };
 
 /** The API docs (swagger-ui's pages and assets) are open, whatever their paths. */
