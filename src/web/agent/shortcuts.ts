@@ -15,7 +15,8 @@ export type ShortcutName = keyof typeof SHORTCUTS;
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
-  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  // A focused <select> (the language, a disposition) is not typing: Alt+letters still act there.
+  if (target instanceof HTMLTextAreaElement) return true;
   if (target instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(target.type);
   return false;
 }

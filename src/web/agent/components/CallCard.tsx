@@ -97,7 +97,8 @@ export function CallCard({ call, offsetMs }: { call: CallContext; offsetMs: numb
             </blockquote>
           )}
           <PopFacts pop={pop} />
-          <details class="ivr-details" open>
+          {/* Open while ringing (the agent reads it before answering); folded afterwards so the controls stay in view. */}
+          <details class="ivr-details" key={ringing ? 'ringing' : 'answered'} open={ringing}>
             <summary>{t.call.ivr}</summary>
             <IvrDetails ivr={pop.ivr} />
           </details>

@@ -55,11 +55,11 @@ export function CallControls({ call, config, panel, setPanel, onView }: CallCont
         {!consulting &&
           (held ? (
             <button type="button" onClick={() => void act(t.controls.resume, api.resume, { ...view, state: 'talking', since: Date.now() })} title={withShortcut(t.controls.resume, 'hold')} aria-keyshortcuts="Alt+O">
-              ▶ {t.controls.resume}
+              {t.controls.resume}
             </button>
           ) : (
             <button type="button" onClick={() => void act(t.controls.hold, api.hold, { ...view, state: 'held', since: Date.now() })} title={withShortcut(t.controls.hold, 'hold')} aria-keyshortcuts="Alt+O">
-              ⏸ {t.controls.hold}
+              {t.controls.hold}
             </button>
           ))}
         {!consulting && (

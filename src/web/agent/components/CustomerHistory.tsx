@@ -30,7 +30,7 @@ export function CustomerHistory({ candidate }: { candidate: PopCandidate }) {
         <p class="muted small">{t.customer.noInteractions}</p>
       ) : (
         <div class="table-wrap">
-          <table class="table" data-testid="interactions">
+          <table class="table stackable" data-testid="interactions">
             <thead>
               <tr>
                 <th scope="col">{t.customer.date}</th>
@@ -42,10 +42,10 @@ export function CustomerHistory({ candidate }: { candidate: PopCandidate }) {
             <tbody>
               {candidate.recentInteractions.slice(0, 10).map((entry) => (
                 <tr key={entry.id}>
-                  <td class="nowrap">{fmt.dateTime(entry.arrivedAt)}</td>
-                  <td>{entry.agent ?? dash}</td>
-                  <td>{entry.disposition ? labelOf(t.dispositions, entry.disposition) : entry.outcome ? <span class="muted">{labelOf(t.outcomes, entry.outcome)}</span> : dash}</td>
-                  <td class="notes-cell">{entry.notes || dash}</td>
+                  <td class="nowrap" data-label={t.customer.date}>{fmt.dateTime(entry.arrivedAt)}</td>
+                  <td data-label={t.customer.agent}>{entry.agent ?? dash}</td>
+                  <td data-label={t.customer.disposition}>{entry.disposition ? labelOf(t.dispositions, entry.disposition) : entry.outcome ? <span class="muted">{labelOf(t.outcomes, entry.outcome)}</span> : dash}</td>
+                  <td class="notes-cell" data-label={t.customer.notes}>{entry.notes || dash}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,16 @@
 import { useI18n } from '../i18n/context.js';
 import type { ScreenPop } from '../types.js';
 
-const valueText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+/** Attribute values as a person reads them: lists joined, objects as name=value, nothing as a dash. */
+function valueText(value: unknown, dash: string): string {
+  if (value === null || value === undefined || value === '') return dash;
+  if (Array.isArray(value)) return value.length === 0 ? dash : value.map((item) => valueText(item, dash)).join(', ');
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length === 0 ? dash : entries.map(([key, item]) => `${key}=${valueText(item, dash)}`).join(', ');
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
 
 /** The IVR's path (each step, with what the caller typed) and the attributes it set. */
 export function IvrDetails({ ivr }: { ivr: ScreenPop['ivr'] }) {
@@ -36,7 +45,7 @@ export function IvrDetails({ ivr }: { ivr: ScreenPop['ivr'] }) {
           {attributes.map(([key, value]) => (
             <div key={key}>
               <dt>{key}</dt>
-              <dd>{valueText(value)}</dd>
+              <dd>{valueText(value, t.unknownValue)}</dd>
             </div>
           ))}
         </dl>

@@ -20,7 +20,7 @@ export function RecentCalls({ data, onRefresh }: { data: Loaded<RecentCall[]>; o
       {data.kind === 'loaded' && data.value.length === 0 && <p class="muted">{t.recent.none}</p>}
       {data.kind === 'loaded' && data.value.length > 0 && (
         <div class="table-wrap">
-          <table class="table">
+          <table class="table stackable">
             <thead>
               <tr>
                 <th scope="col">{t.recent.time}</th>
@@ -35,13 +35,13 @@ export function RecentCalls({ data, onRefresh }: { data: Loaded<RecentCall[]>; o
             <tbody>
               {data.value.map((call) => (
                 <tr key={call.callId}>
-                  <td class="nowrap">{fmt.dateTime(call.arrivedAt)}</td>
-                  <td class="nowrap">{call.callerNumber ?? dash}</td>
-                  <td>{call.customerName ?? dash}</td>
-                  <td>{call.queue ?? dash}</td>
-                  <td>{call.disposition ? labelOf(t.dispositions, call.disposition) : call.outcome ? labelOf(t.outcomes, call.outcome) : dash}</td>
-                  <td class="nowrap">{call.talkSeconds === null ? dash : fmt.duration(call.talkSeconds * 1000)}</td>
-                  <td class="notes-cell">{call.notes || dash}</td>
+                  <td data-label={t.recent.time} class="nowrap">{fmt.dateTime(call.arrivedAt)}</td>
+                  <td data-label={t.recent.caller} class="nowrap">{call.callerNumber ?? dash}</td>
+                  <td data-label={t.recent.customer}>{call.customerName ?? dash}</td>
+                  <td data-label={t.recent.queue}>{call.queue ?? dash}</td>
+                  <td data-label={t.recent.disposition}>{call.disposition ? labelOf(t.dispositions, call.disposition) : call.outcome ? labelOf(t.outcomes, call.outcome) : dash}</td>
+                  <td data-label={t.recent.talk} class="nowrap">{call.talkSeconds === null ? dash : fmt.duration(call.talkSeconds * 1000)}</td>
+                  <td data-label={t.recent.notes} class="notes-cell">{call.notes || dash}</td>
                 </tr>
               ))}
             </tbody>
