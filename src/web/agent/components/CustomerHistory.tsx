@@ -15,10 +15,10 @@ export function CustomerHistory({ candidate }: { candidate: PopCandidate }) {
         <ul class="tickets">
           {candidate.openTickets.map((ticket) => (
             <li key={ticket.id}>
-              <span class={`pill priority-${ticket.priority}`}>{ticket.priority}</span> {ticket.subject}
+              <span class={`pill priority-${ticket.priority}`}>{labelOf(t.ticketPriorities, ticket.priority)}</span> {ticket.subject}
               <span class="muted small">
                 {' '}
-                · {ticket.status} · {t.customer.opened} {fmt.dateTime(ticket.openedAt)}
+                · {labelOf(t.ticketStatuses, ticket.status)} · {t.customer.opened} {fmt.dateTime(ticket.openedAt)}
               </span>
             </li>
           ))}
@@ -60,7 +60,7 @@ export function CustomerHistory({ candidate }: { candidate: PopCandidate }) {
         <ul class="orders">
           {candidate.recentOrders.map((order) => (
             <li key={order.id}>
-              <strong>{order.orderNumber}</strong> · {fmt.money(order.amount, order.currency)} · {order.status}
+              <strong>{order.orderNumber}</strong> · {fmt.money(order.amount, order.currency)} · {labelOf(t.orderStatuses, order.status)}
               <span class="muted small"> · {fmt.dateTime(order.orderedAt)}</span>
             </li>
           ))}

@@ -194,6 +194,16 @@ export const en = {
     bronze: 'Bronze',
     standard: 'Standard',
   } as Record<string, string>,
+  ticketStatuses: { open: 'open', pending: 'pending', solved: 'solved', closed: 'closed' } as Record<string, string>,
+  ticketPriorities: { low: 'low', normal: 'normal', high: 'high', urgent: 'urgent' } as Record<string, string>,
+  orderStatuses: {
+    pending: 'pending',
+    paid: 'paid',
+    shipped: 'shipped',
+    delivered: 'delivered',
+    cancelled: 'cancelled',
+    refunded: 'refunded',
+  } as Record<string, string>,
   outcomes: {
     answered: 'Answered',
     completed: 'Completed',

@@ -189,6 +189,9 @@ export const zh: Dictionary = {
     bronze: '青铜',
     standard: '普通',
   },
+  ticketStatuses: { open: '待处理', pending: '等待中', solved: '已解决', closed: '已关闭' },
+  ticketPriorities: { low: '低', normal: '普通', high: '高', urgent: '紧急' },
+  orderStatuses: { pending: '待付款', paid: '已付款', shipped: '已发货', delivered: '已送达', cancelled: '已取消', refunded: '已退款' },
   outcomes: {
     answered: '已接听',
     completed: '已完成',
