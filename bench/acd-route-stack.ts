@@ -103,7 +103,7 @@ async function seedAgents(agents: BenchAgent[]): Promise<void> {
 }
 
 /** The simulator process, answering requests in order of their id. */
-function startPbx(): { child: ChildProcess; request: (message: PbxRequest) => Promise<PbxReply> } {
+export function startPbx(): { child: ChildProcess; request: (message: PbxRequest) => Promise<PbxReply> } {
   const here = fileURLToPath(import.meta.url);
   const child = fork(path.join(path.dirname(here), `acd-pbx${path.extname(here)}`), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (reply: PbxReply) => void; reject: (error: Error) => void }>();

@@ -1,6 +1,7 @@
 import { acdBenchmark } from './acd.js';
 import { erlangBenchmark } from './erlang.js';
 import { lookupBenchmark } from './lookup.js';
+import { popBenchmark } from './pop.js';
 import { simulatorLoadBenchmark } from './simulator-load.js';
 
 /** Each benchmark prints a readable summary, then its figures as the last line, in JSON. */
@@ -8,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
   acd: acdBenchmark,
   erlang: erlangBenchmark,
   lookup: lookupBenchmark,
+  pop: popBenchmark,
   simulator: simulatorLoadBenchmark,
 };
 
