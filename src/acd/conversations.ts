@@ -4,7 +4,31 @@ import { legGoneOf } from './ring-agents.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
 import type { Assignment } from './types.js';
+import type { InteractionOutcome } from '../interactions/interaction-recorder.js';
+import { conflict } from '../errors.js';
 
+
+/** Where an agent sends their caller: a queue, or one agent (their direct queue). */
+export interface TransferOrder {
+  queue: string;
+  fromAgent: string;
+  note: string;
+  /** For a transfer to one agent: where the caller goes if that agent never frees up. */
+  fallbackQueue?: string;
+}
+
+/** A caller and agent talking on this node. */
+export interface Talk {
+  session: CallSession;
+  legId: string;
+  bridgeId: string;
+  agentId: string;
+  queue: string | undefined;
+  answeredAt: number;
+  held: boolean;
+  /** Set when the agent transferred the caller: the agent's leg ends, the caller does not. */
+  transfer: TransferOrder | null;
+}
 
 export interface ConversationsOptions {
   store: AcdStore;
@@ -15,7 +39,13 @@ export interface ConversationsOptions {
   offer: (assignment: Assignment) => void;
   /** A stopping node leaves conversations to go on without it. */
   stopping: () => boolean;
+  /** Puts a transferred caller in the queue the agent chose. */
+  transferred?: (session: CallSession, order: TransferOrder, settle: Settle | undefined) => Promise<void>;
+  /** A conversation's state changed (answered, held, resumed, ended): for the agent's console. */
+  talkChanged?: (talk: Talk, state: 'talking' | 'held' | 'ended') => void;
 }
+
+type Settle = (outcome: InteractionOutcome, detail: string) => void;
 
 /** Grace after a wrap-up's end before another node ends it for a node that is gone. */
 const OVERDUE_GRACE_MS = 5000;
@@ -27,35 +57,114 @@ const OVERDUE_GRACE_MS = 5000;
  */
 export class Conversations {
   private readonly wrapUps = new Map<string, NodeJS.Timeout>();
+  /** Conversations on this node, by agent. */
+  private readonly talks = new Map<string, Talk>();
 
   constructor(private readonly options: ConversationsOptions) {}
 
   pendingWrapUps(): number {
-    return this.wrapUps.size;
+    return this.wrapUps.size + this.talks.size;
+  }
+
+  /** The agent's conversation on this node, if any. */
+  talkOf(agentId: string): Talk | undefined {
+    return this.talks.get(agentId);
+  }
+
+  private talking(agentId: string): Talk {
+    const talk = this.talks.get(agentId);
+    if (!talk || talk.transfer) throw conflict(`agent ${agentId} has no call in progress on this node`);
+    return talk;
+  }
+
+  /** The caller hears music and leaves the bridge: the agent hears nothing of them until resumed. */
+  async hold(agentId: string): Promise<Talk> {
+    const talk = this.talking(agentId);
+    if (talk.held) return talk;
+    const { telephony, channelId } = talk.session;
+    await telephony.removeFromBridge(talk.bridgeId, [channelId]);
+    talk.held = true;
+    await telephony.startMusicOnHold(channelId).catch(() => undefined);
+    this.options.talkChanged?.(talk, 'held');
+    return talk;
+  }
+
+  async resume(agentId: string): Promise<Talk> {
+    const talk = this.talking(agentId);
+    if (!talk.held) return talk;
+    const { telephony, channelId } = talk.session;
+    await telephony.stopMusicOnHold(channelId).catch(() => undefined);
+    await telephony.addToBridge(talk.bridgeId, [channelId]);
+    talk.held = false;
+    this.options.talkChanged?.(talk, 'talking');
+    return talk;
+  }
+
+  /** The agent hangs up from the console: as if their phone hung up (the caller's side ends too, then wrap-up). */
+  async hangUp(agentId: string): Promise<void> {
+    const talk = this.talking(agentId);
+    await talk.session.telephony.hangup(talk.legId);
+  }
+
+  /**
+   * Blind transfer: the caller leaves the bridge for music on hold, the agent's leg ends (their wrap-up
+   * starts as after any call), and the caller joins the chosen queue.
+   */
+  async transfer(agentId: string, order: TransferOrder): Promise<void> {
+    const talk = this.talking(agentId);
+    const { telephony, channelId } = talk.session;
+    talk.transfer = order;
+    if (!talk.held) {
+      await telephony.removeFromBridge(talk.bridgeId, [channelId]).catch(() => undefined);
+      await telephony.startMusicOnHold(channelId).catch(() => undefined);
+    }
+    await telephony.hangup(talk.legId);
   }
 
   stop(): void {
     for (const timer of this.wrapUps.values()) clearTimeout(timer);
     this.wrapUps.clear();
+    this.talks.clear();
   }
 
   /** `agentHungUp`: the watch on the agent's leg, when it started before this (from the answer). */
-  async converse(session: CallSession, legId: string, bridgeId: string, agentId: string, queue: { name?: string; wrapUpSeconds: number }, agentHungUp?: Promise<unknown>): Promise<void> {
+  async converse(
+    session: CallSession,
+    legId: string,
+    bridgeId: string,
+    agentId: string,
+    queue: { name?: string; wrapUpSeconds: number },
+    agentHungUp?: Promise<unknown>,
+    settle?: Settle,
+  ): Promise<void> {
     const { telephony } = session;
     const { stopping } = this.options;
     const talkStarted = Date.now();
+    const talk: Talk = { session, legId, bridgeId, agentId, queue: queue.name, answeredAt: talkStarted, held: false, transfer: null };
+    this.talks.set(agentId, talk);
+    this.options.talkChanged?.(talk, 'talking');
     await (agentHungUp ?? session.waitFor(legGoneOf(legId))).then(
       async () => {
-        await telephony.hangup(session.channelId).catch(() => undefined);
+        // A transferred caller stays: they are on their way to the next queue.
+        if (!talk.transfer) await telephony.hangup(session.channelId).catch(() => undefined);
       },
       async () => {
         // The session closed: the caller hung up — or this node is stopping and the conversation goes on without it.
         if (!stopping()) await telephony.hangup(legId).catch(() => undefined);
       },
     );
+    if (this.talks.get(agentId) === talk) this.talks.delete(agentId);
+    this.options.talkChanged?.(talk, 'ended');
     if (stopping()) return;
     await telephony.destroyBridge(bridgeId).catch(() => undefined);
     session.releaseLeg(legId);
+    if (talk.transfer && !session.ended && this.options.transferred) {
+      const order = talk.transfer;
+      void this.options.transferred(session, order, settle).catch((error: unknown) => {
+        session.log.error({ err: error, queue: order.queue }, 'could not transfer the caller; hanging up');
+        void telephony.hangup(session.channelId).catch(() => undefined);
+      });
+    }
     if (queue.name) {
       const handleSeconds = (Date.now() - talkStarted) / 1000 + queue.wrapUpSeconds;
       void this.options.store.recordHandleTime(queue.name, handleSeconds).catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not record a handle time'));

@@ -12,10 +12,12 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { Queryable } from '../db/queryable.js';
 import { decisionForRule, type RoutingDecision } from '../routing/evaluate.js';
 import { resolveQueue } from '../routing/queue-defaults.js';
+import { MAX_PRIORITY } from '../routing/schema.js';
 import type { RulesCatalog } from '../routing/rules-catalog.js';
 import type { QueueDefinition } from '../routing/schema.js';
 import { StaffingView } from './staffing-view.js';
-import { Conversations } from './conversations.js';
+import { Conversations, type Talk, type TransferOrder } from './conversations.js';
+import { directQueue, isDirectQueue } from './direct-queue.js';
 import { WaitingRoom, newPlan, recoveredPlan, type Waiter } from './waiting-room.js';
 import { notFound } from '../errors.js';
 import type { OfferContext } from '../screenpop/pop-builder.js';
@@ -48,6 +50,8 @@ export interface DispatcherOptions {
   region?: CountryCode;
   /** Wrap-up of an agent's recovered conversation. */
   wrapUpSeconds?: (agentId: string) => number;
+  /** A conversation on this node was answered, held, resumed or ended (the agent's console follows). */
+  talkChanged?: (talk: Talk, state: 'talking' | 'held' | 'ended') => void;
   /** The agents' phones are about to ring for a call (the screen-pop goes out from here); must not throw. */
   offered?: (offer: OfferContext) => void;
 }
@@ -84,6 +88,8 @@ export class AcdDispatcher {
       agentChanged: (event) => this.agentChanged(event),
       offer: (assignment) => void this.offerSafely(assignment),
       stopping: () => this.stopping,
+      transferred: (session, order, settle) => this.transferIn(session, order, settle),
+      talkChanged: (talk, state) => options.talkChanged?.(talk, state),
     });
     this.room = new WaitingRoom(
       {
@@ -104,8 +110,48 @@ export class AcdDispatcher {
 
   /** A queue's settings from the live rules; defaults for a queue the rules no longer define. */
   private queueDefinition(name: string): QueueDefinition {
+    if (isDirectQueue(name)) return directQueue(name);
     return this.options.catalog?.().queue(name) ?? resolveQueue({ name });
   }
+
+  /** The console's call controls, for a conversation held by this node. */
+  talkOf(agentId: string): Talk | undefined {
+    return this.conversations.talkOf(agentId);
+  }
+
+  holdCall(agentId: string): Promise<Talk> {
+    return this.conversations.hold(agentId);
+  }
+
+  resumeCall(agentId: string): Promise<Talk> {
+    return this.conversations.resume(agentId);
+  }
+
+  hangUpCall(agentId: string): Promise<void> {
+    return this.conversations.hangUp(agentId);
+  }
+
+  transferCall(agentId: string, order: TransferOrder): Promise<void> {
+    return this.conversations.transfer(agentId, order);
+  }
+
+  /**
+   * A caller the agent transferred joins the chosen queue. They keep their place as of their arrival: a
+   * head start of the time since they called (capped as any priority), so a transfer never sends anyone
+   * to the back of the line. The note travels on the interaction to the next agent's pop.
+   */
+  private async transferIn(session: CallSession, order: TransferOrder, settle: WaitingCall['settle'] | undefined): Promise<void> {
+    const queue = isDirectQueue(order.queue) ? directQueue(order.queue, order.fallbackQueue) : this.queueDefinition(order.queue);
+    const priority = Math.min(MAX_PRIORITY, Math.round((Date.now() - session.call.arrivedAt.getTime()) / 1000));
+    await this.options.recorder.transferred(session.channelId, { fromAgent: order.fromAgent, note: order.note, to: queue.name });
+    const finish = settle ?? (() => undefined);
+    finish('abandoned', `queue:${queue.name}`);
+    await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);
+    const decision: RoutingDecision = { rule: 'transfer', queue, priority, skills: {}, escalations: [] };
+    await this.enqueue(session, { decision, priority, skills: {}, requestedQueue: queue.name }, finish);
+    session.log.info({ queue: queue.name, fromAgent: order.fromAgent }, 'caller transferred');
+  }
+
 
   /** Takes a waiting call out of the ACD for good (voicemail, callback, closed); false if it is ringing an agent or gone. */
   private async leave(callId: string): Promise<boolean> {
@@ -381,7 +427,7 @@ export class AcdDispatcher {
     call.settle('answered', `agent:${assignment.agentId}`);
     void this.options.recorder.answered(session.channelId, assignment.agentId);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
-    await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue, agentHungUp);
+    await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue, agentHungUp, call.settle);
   }
 
   /**
@@ -402,7 +448,7 @@ export class AcdDispatcher {
       session.adoptLeg(peer);
       settle('answered', `agent:${agentId}`);
       session.log.info({ agentId }, 'conversation recovered after a restart');
-      void this.conversations.converse(session, peer, context.bridgeId ?? '', agentId, { wrapUpSeconds: this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS }).catch((error: unknown) =>
+      void this.conversations.converse(session, peer, context.bridgeId ?? '', agentId, { wrapUpSeconds: this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS }, undefined, settle).catch((error: unknown) =>
         this.problem(session.log, { err: error }, 'recovered conversation failed'),
       );
       return 'adopted';

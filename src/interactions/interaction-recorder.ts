@@ -126,6 +126,14 @@ export class InteractionRecorder {
     );
   }
 
+  /** An agent transferred the call: who, their note for the next agent, and where to (the next pop shows it). */
+  transferred(callId: string, transfer: { fromAgent: string; note: string; to: string }): Promise<void> {
+    return this.enqueue(callId, 'the transfer', `UPDATE interactions SET attributes = attributes || jsonb_build_object('transfer', $2::jsonb), updated_at = now() WHERE call_id = $1`, [
+      callId,
+      JSON.stringify({ ...transfer, at: new Date().toISOString() }),
+    ]);
+  }
+
   answered(callId: string, agentId: string): Promise<void> {
     return this.enqueue(callId, 'the answer', 'UPDATE interactions SET answered_at = now(), agent_id = $2, updated_at = now() WHERE call_id = $1', [
       callId,
