@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ScreenPop } from '../screenpop/pop-message.js';
+import { CallView } from '../console/schemas.js';
 import { AGENT_STATUSES } from '../agents/agent-state.js';
 import type { AcdEvent } from '../acd/acd-events.js';
 
@@ -61,6 +62,9 @@ const AcdFeedMessage = Type.Object({
   event: Type.Unsafe<AcdEvent>(Type.Object({ type: Type.String(), at: Type.Number() })),
 });
 
+/** The agent's call changed: answered (talking), held, resumed, ended. */
+const CallUpdate = Type.Object({ type: Type.Literal('call.update'), call: CallView });
+
 const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(Type.String()), serverTime: Type.Number() });
 
 const ErrorMessage = Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() });
@@ -68,7 +72,7 @@ const ErrorMessage = Type.Object({ type: Type.Literal('error'), code: Type.Strin
 /** The server is closing this session (logout elsewhere, session expired): the client should not reconnect with it. */
 const SessionEnded = Type.Object({ type: Type.Literal('session.ended'), reason: Type.String() });
 
-export const ServerMessage = Type.Union([Snapshot, PopMessage, AgentStateMessage, AcdFeedMessage, Pong, ErrorMessage, SessionEnded]);
+export const ServerMessage = Type.Union([Snapshot, PopMessage, AgentStateMessage, CallUpdate, AcdFeedMessage, Pong, ErrorMessage, SessionEnded]);
 export type ServerMessage = Static<typeof ServerMessage>;
 
 const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });

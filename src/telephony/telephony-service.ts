@@ -24,6 +24,8 @@ import type { ReadinessCheck } from '../ops/readiness.js';
 import type { Redis } from '../redis/client.js';
 import { AriTelephony } from './ari/adapter.js';
 import { PopBuilder } from '../screenpop/pop-builder.js';
+import { directQueueOf } from '../acd/direct-queue.js';
+import { agentFeed } from '../realtime/agent-feed.js';
 import { PopService } from '../screenpop/pop-service.js';
 
 /** The ACD of this node: its store, dispatcher and the agents it knows. */
@@ -78,6 +80,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
   recordAcdMetrics(events, metrics.registry);
   publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
+  const toAgent = agentFeed(redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not send an agent their call\'s change'));
   const pops = new PopService(redis, config.redis.keyPrefix, new PopBuilder({ db, region: config.defaultRegion, timezone: config.centerTimezone }), logger);
   events.subscribe((event) => {
     if (event.type === 'agent.state') pops.agentState(event.agentId, event.to);
@@ -94,6 +97,11 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     logger,
     events,
     offered: (offer) => pops.offeredSafely(offer),
+    talkChanged: (talk, state) =>
+      toAgent(talk.agentId, {
+        type: 'call.update',
+        call: { callId: talk.session.channelId, state: state === 'talking' ? 'talking' : state, since: Date.now(), answeredAt: talk.answeredAt, consult: null },
+      }),
   });
   // Strategies live in Redis with the queues, so every node's assignment script sees the same one.
   const syncStrategies = (catalog: RulesCatalog) =>
@@ -113,7 +121,8 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     if (!agents.some((candidate) => candidate.agentId === agentId)) agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
     const agent = agents.find((candidate) => candidate.agentId === agentId);
     if (!agent) throw notFound(`active agent ${agentId} with a phone`);
-    const event = await store.agentLogin(agent);
+    // Every agent also serves their own direct queue: transfers to them wait there.
+    const event = await store.agentLogin({ ...agent, queues: [...agent.queues, directQueueOf(agentId)] });
     dispatcher.agentChanged(event);
     await dispatcher.agentFree(agentId);
     return event;
