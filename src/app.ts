@@ -14,6 +14,7 @@ import { ErrorBody, registerErrorHandling } from './http/errors.js';
 import { registerOperationsRoutes } from './http/routes/operations.js';
 import { registerCustomerRoutes } from './http/routes/customers.js';
 import { registerAcdRoutes } from './http/routes/acd.js';
+import { registerConsoleRoutes } from './http/routes/console.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerUserRoutes } from './http/routes/users.js';
 import { defaultWebRoot, registerWebPages } from './http/web-pages.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       registerUserRoutes(api, { db: deps.db, sessions: auth.sessions });
       registerCustomerRoutes(api, { db: deps.db, region: deps.config.defaultRegion, metrics: deps.metrics });
       if (deps.acd) registerAcdRoutes(api, deps.acd);
+      if (deps.acd) registerConsoleRoutes(api, { db: deps.db, acd: deps.acd, dispositions: deps.config.dispositions, pauseReasons: deps.config.pauseReasons });
       done();
     },
     { prefix: '/api' },

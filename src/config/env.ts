@@ -34,6 +34,11 @@ const EnvSchema = Type.Object({
     pattern: '^[a-z][a-z0-9_]{0,31}(,[a-z][a-z0-9_]{0,31})*$',
     expect: 'a comma-separated list of pause reasons (lower-case letters, digits, _), e.g. "break,lunch,training"',
   }),
+  DISPOSITIONS: Type.String({
+    default: 'resolved,follow_up,escalated,sale,complaint,wrong_number,no_action',
+    pattern: '^[a-z][a-z0-9_]{0,31}(,[a-z][a-z0-9_]{0,31})*$',
+    expect: 'a comma-separated list of call dispositions (lower-case letters, digits, _), e.g. "resolved,follow_up,sale"',
+  }),
   CENTER_TIMEZONE: Type.String({ default: 'UTC', minLength: 1, maxLength: 64, expect: 'an IANA time zone such as Asia/Shanghai or Europe/London (the center\'s day starts at its midnight)' }),
   DEFAULT_REGION: Type.String({ default: 'US', pattern: '^[A-Z]{2}$', expect: 'an ISO 3166 country code such as US, CN or GB' }),
   API_KEYS: Type.String({ default: '', expect: 'a comma-separated list of API keys, each at least 16 characters' }),
@@ -81,6 +86,8 @@ export interface Config {
   defaultRegion: CountryCode;
   /** Reasons an agent may give for a pause. */
   pauseReasons: string[];
+  /** What an agent may record as the result of a call, at wrap-up. */
+  dispositions: string[];
   /** IANA time zone of the contact center: "today" (calls today, daily figures) starts at its midnight. */
   centerTimezone: string;
   apiKeys: string[];
@@ -185,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     defaultRegion: env.DEFAULT_REGION,
     centerTimezone: env.CENTER_TIMEZONE,
     pauseReasons: env.PAUSE_REASONS.split(','),
+    dispositions: env.DISPOSITIONS.split(','),
     apiKeys,
     auth: {
       sessionTtlSeconds: Math.max(1, Math.round(env.SESSION_TTL_HOURS * 3600)),

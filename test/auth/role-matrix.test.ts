@@ -43,6 +43,17 @@ const MATRIX: Record<string, Allowed> = {
   'GET /api/queues': [...SUPERVISION],
   'GET /api/queues/:queue/calls': [...SUPERVISION],
   'PATCH /api/calls/:callId': [...SUPERVISION],
+  // The agent console (src/http/routes/console.ts): about the calling agent's own call only.
+  'GET /api/console/config': ['agent'],
+  'POST /api/console/call/hold': ['agent'],
+  'POST /api/console/call/resume': ['agent'],
+  'POST /api/console/call/hangup': ['agent'],
+  'POST /api/console/call/transfer': ['agent'],
+  'POST /api/console/call/pick': ['agent'],
+  'POST /api/console/call/attributes': ['agent'],
+  'POST /api/console/call/notes': ['agent'],
+  'POST /api/console/wrap-up': ['agent'],
+  'GET /api/console/recent-calls': ['agent'],
   // The realtime channel (src/realtime): the WebSocket upgrade is a GET like any other.
   'GET /ws': [...PEOPLE],
   // The web pages (src/http/web-pages.ts): the page is open (it holds the login form); its data needs the session.
