@@ -262,6 +262,8 @@ export class WaitingRoom {
     } finally {
       plan.prompt = undefined;
       plan.busy = false;
+      // The interval runs from the end of the announcement: a long one must not be followed at once by the next.
+      plan.lastAnnouncedAt = Date.now();
       await this.resumeMusic(callId);
     }
   }
