@@ -192,6 +192,11 @@ export class AcdStore {
   }
 
   /** Any direct action by name (the state-machine tests drive every one through here). */
+  /** A colleague is rung for a consult on a call in conversation: only from available, in one atomic step. */
+  consultOffer(agentId: string, callId: string): Promise<AgentStateEvent> {
+    return this.transition(agentId, 'offer', callId, 'consult');
+  }
+
   agentAction(agentId: string, action: DirectAction, arg = ''): Promise<AgentStateEvent> {
     return this.transition(agentId, action, arg);
   }

@@ -17,6 +17,29 @@ export interface TransferOrder {
   fallbackQueue?: string;
 }
 
+/** A colleague the agent called about the caller (attended transfer), while the caller holds. */
+export interface Consult {
+  agentId: string;
+  displayName: string;
+  /** Known once the colleague's phone is rung. */
+  legId: string | null;
+  state: 'ringing' | 'talking';
+  note: string;
+  /** Settles when the colleague's leg hangs up (from their answer on). */
+  hungUp: Promise<unknown> | null;
+  /** The agent cancelled it: the colleague did not miss anything. */
+  cancelled: boolean;
+}
+
+/** The conversation goes on with another agent (a completed consult): the caller and bridge stay. */
+export interface Handoff {
+  agentId: string;
+  legId: string;
+  hungUp: Promise<unknown>;
+}
+
+export type TalkState = 'talking' | 'held' | 'consulting' | 'ended';
+
 /** A caller and agent talking on this node. */
 export interface Talk {
   session: CallSession;
@@ -28,6 +51,8 @@ export interface Talk {
   held: boolean;
   /** Set when the agent transferred the caller: the agent's leg ends, the caller does not. */
   transfer: TransferOrder | null;
+  consult: Consult | null;
+  handoff: Handoff | null;
 }
 
 export interface ConversationsOptions {
@@ -42,7 +67,11 @@ export interface ConversationsOptions {
   /** Puts a transferred caller in the queue the agent chose. */
   transferred?: (session: CallSession, order: TransferOrder, settle: Settle | undefined) => Promise<void>;
   /** A conversation's state changed (answered, held, resumed, ended): for the agent's console. */
-  talkChanged?: (talk: Talk, state: 'talking' | 'held' | 'ended') => void;
+  talkChanged?: (talk: Talk, state: TalkState) => void;
+  /** The agent's leg is gone while the talk is still theirs: a consult in progress decides what follows. */
+  agentLeft?: (talk: Talk) => Promise<void>;
+  /** The caller hung up (or the session closed) during the talk. */
+  callerLeft?: (talk: Talk) => void;
 }
 
 type Settle = (outcome: InteractionOutcome, detail: string) => void;
@@ -71,38 +100,59 @@ export class Conversations {
     return this.talks.get(agentId);
   }
 
-  private talking(agentId: string): Talk {
+  /** The agent's conversation that they still control (not being transferred away). */
+  inProgress(agentId: string): Talk {
     const talk = this.talks.get(agentId);
-    if (!talk || talk.transfer) throw conflict(`agent ${agentId} has no call in progress on this node`);
+    if (!talk || talk.transfer || talk.handoff) throw conflict(`agent ${agentId} has no call in progress on this node`);
+    return talk;
+  }
+
+  private consulting(agentId: string): Talk {
+    const talk = this.inProgress(agentId);
+    if (talk.consult) throw conflict('finish or cancel the consult first');
     return talk;
   }
 
   /** The caller hears music and leaves the bridge: the agent hears nothing of them until resumed. */
-  async hold(agentId: string): Promise<Talk> {
-    const talk = this.talking(agentId);
-    if (talk.held) return talk;
+  async holdCaller(talk: Talk): Promise<void> {
+    if (talk.held) return;
     const { telephony, channelId } = talk.session;
     await telephony.removeFromBridge(talk.bridgeId, [channelId]);
     talk.held = true;
     await telephony.startMusicOnHold(channelId).catch(() => undefined);
+  }
+
+  async unholdCaller(talk: Talk): Promise<void> {
+    if (!talk.held) return;
+    const { telephony, channelId } = talk.session;
+    await telephony.stopMusicOnHold(channelId).catch(() => undefined);
+    await telephony.addToBridge(talk.bridgeId, [channelId]);
+    talk.held = false;
+  }
+
+  async hold(agentId: string): Promise<Talk> {
+    const talk = this.consulting(agentId);
+    if (talk.held) return talk;
+    await this.holdCaller(talk);
     this.options.talkChanged?.(talk, 'held');
     return talk;
   }
 
   async resume(agentId: string): Promise<Talk> {
-    const talk = this.talking(agentId);
+    const talk = this.consulting(agentId);
     if (!talk.held) return talk;
-    const { telephony, channelId } = talk.session;
-    await telephony.stopMusicOnHold(channelId).catch(() => undefined);
-    await telephony.addToBridge(talk.bridgeId, [channelId]);
-    talk.held = false;
+    await this.unholdCaller(talk);
     this.options.talkChanged?.(talk, 'talking');
     return talk;
   }
 
+  changed(talk: Talk, state: TalkState): void {
+    this.options.talkChanged?.(talk, state);
+  }
+
   /** The agent hangs up from the console: as if their phone hung up (the caller's side ends too, then wrap-up). */
   async hangUp(agentId: string): Promise<void> {
-    const talk = this.talking(agentId);
+    const talk = this.inProgress(agentId);
     await talk.session.telephony.hangup(talk.legId);
   }
 
@@ -111,7 +161,7 @@ export class Conversations {
    * starts as after any call), and the caller joins the chosen queue.
    */
   async transfer(agentId: string, order: TransferOrder): Promise<void> {
-    const talk = this.talking(agentId);
+    const talk = this.consulting(agentId);
     const { telephony, channelId } = talk.session;
     talk.transfer = order;
     if (!talk.held) {
@@ -140,24 +190,35 @@ export class Conversations {
     const { telephony } = session;
     const { stopping } = this.options;
     const talkStarted = Date.now();
-    const talk: Talk = { session, legId, bridgeId, agentId, queue: queue.name, answeredAt: talkStarted, held: false, transfer: null };
+    const talk: Talk = { session, legId, bridgeId, agentId, queue: queue.name, answeredAt: talkStarted, held: false, transfer: null, consult: null, handoff: null };
     this.talks.set(agentId, talk);
     this.options.talkChanged?.(talk, 'talking');
     await (agentHungUp ?? session.waitFor(legGoneOf(legId))).then(
       async () => {
-        // A transferred caller stays: they are on their way to the next queue.
-        if (!talk.transfer) await telephony.hangup(session.channelId).catch(() => undefined);
+        if (talk.consult && !talk.handoff) await this.options.agentLeft?.(talk);
+        // A transferred caller stays: they are on their way to the next queue, or talking to the colleague.
+        if (!talk.transfer && !talk.handoff) await telephony.hangup(session.channelId).catch(() => undefined);
       },
       async () => {
         // The session closed: the caller hung up — or this node is stopping and the conversation goes on without it.
-        if (!stopping()) await telephony.hangup(legId).catch(() => undefined);
+        if (stopping()) return;
+        await telephony.hangup(legId).catch(() => undefined);
+        this.options.callerLeft?.(talk);
       },
     );
     if (this.talks.get(agentId) === talk) this.talks.delete(agentId);
     this.options.talkChanged?.(talk, 'ended');
     if (stopping()) return;
-    await telephony.destroyBridge(bridgeId).catch(() => undefined);
     session.releaseLeg(legId);
+    const { handoff } = talk;
+    // Handed over even if the caller just left: the colleague's conversation then ends at once, with its wrap-up.
+    if (handoff) {
+      void this.converse(session, handoff.legId, bridgeId, handoff.agentId, queue, handoff.hungUp, settle).catch((error: unknown) =>
+        session.log.error({ err: error, agentId: handoff.agentId }, 'the conversation handed over failed'),
+      );
+    } else {
+      await telephony.destroyBridge(bridgeId).catch(() => undefined);
+    }
     if (talk.transfer && !session.ended && this.options.transferred) {
       const order = talk.transfer;
       void this.options.transferred(session, order, settle).catch((error: unknown) => {

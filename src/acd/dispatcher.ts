@@ -16,7 +16,8 @@ import { MAX_PRIORITY } from '../routing/schema.js';
 import type { RulesCatalog } from '../routing/rules-catalog.js';
 import type { QueueDefinition } from '../routing/schema.js';
 import { StaffingView } from './staffing-view.js';
-import { Conversations, type Talk, type TransferOrder } from './conversations.js';
+import { Conversations, type Talk, type TalkState, type TransferOrder } from './conversations.js';
+import { Consultations } from './consultation.js';
 import { directQueue, isDirectQueue } from './direct-queue.js';
 import { WaitingRoom, newPlan, recoveredPlan, type Waiter } from './waiting-room.js';
 import { notFound } from '../errors.js';
@@ -51,7 +52,7 @@ export interface DispatcherOptions {
   /** Wrap-up of an agent's recovered conversation. */
   wrapUpSeconds?: (agentId: string) => number;
   /** A conversation on this node was answered, held, resumed or ended (the agent's console follows). */
-  talkChanged?: (talk: Talk, state: 'talking' | 'held' | 'ended') => void;
+  talkChanged?: (talk: Talk, state: TalkState) => void;
   /** The agents' phones are about to ring for a call (the screen-pop goes out from here); must not throw. */
   offered?: (offer: OfferContext) => void;
 }
@@ -78,6 +79,7 @@ export class AcdDispatcher {
   private readonly staffing: StaffingView;
   private readonly room: WaitingRoom;
   private readonly conversations: Conversations;
+  private readonly consultations: Consultations;
 
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.logger.child({ component: 'acd' });
@@ -90,6 +92,19 @@ export class AcdDispatcher {
       stopping: () => this.stopping,
       transferred: (session, order, settle) => this.transferIn(session, order, settle),
       talkChanged: (talk, state) => options.talkChanged?.(talk, state),
+      agentLeft: (talk) => this.consultations.agentLeft(talk),
+      callerLeft: (talk) => this.consultations.callerLeft(talk),
+    });
+    this.consultations = new Consultations({
+      store: options.store,
+      recorder: options.recorder,
+      logger: this.log,
+      conversations: this.conversations,
+      agents: options.agents,
+      agentChanged: (event) => this.agentChanged(event),
+      agentFree: (agentId) => this.agentFree(agentId),
+      ...(options.offered ? { offered: options.offered } : {}),
+      stopping: () => this.stopping,
     });
     this.room = new WaitingRoom(
       {
@@ -127,8 +142,27 @@ export class AcdDispatcher {
     return this.conversations.resume(agentId);
   }
 
-  hangUpCall(agentId: string): Promise<void> {
-    return this.conversations.hangUp(agentId);
+  /** The agent's own call, or the consult leg of a colleague who called them. */
+  async hangUpCall(agentId: string): Promise<void> {
+    if (await this.consultations.colleagueHangUp(agentId)) return;
+    await this.conversations.hangUp(agentId);
+  }
+
+  /** The agent is a colleague being consulted about a call on this node. */
+  isConsulted(agentId: string): boolean {
+    return this.consultations.isColleague(agentId);
+  }
+
+  consult(agentId: string, target: { agentId: string; note: string }): Promise<Talk> {
+    return this.consultations.start(agentId, target);
+  }
+
+  completeConsult(agentId: string): Promise<void> {
+    return this.consultations.complete(agentId);
+  }
+
+  cancelConsult(agentId: string): Promise<void> {
+    return this.consultations.cancel(agentId);
   }
 
   transferCall(agentId: string, order: TransferOrder): Promise<void> {
@@ -143,7 +177,7 @@ export class AcdDispatcher {
   private async transferIn(session: CallSession, order: TransferOrder, settle: WaitingCall['settle'] | undefined): Promise<void> {
     const queue = isDirectQueue(order.queue) ? directQueue(order.queue, order.fallbackQueue) : this.queueDefinition(order.queue);
     const priority = Math.min(MAX_PRIORITY, Math.round((Date.now() - session.call.arrivedAt.getTime()) / 1000));
-    await this.options.recorder.transferred(session.channelId, { fromAgent: order.fromAgent, note: order.note, to: queue.name });
+    await this.options.recorder.transferred(session.channelId, { fromAgent: order.fromAgent, note: order.note, to: queue.name, kind: 'blind' });
     const finish = settle ?? (() => undefined);
     finish('abandoned', `queue:${queue.name}`);
     await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);

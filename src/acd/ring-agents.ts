@@ -38,8 +38,11 @@ export async function ringAgents(
   agents: AgentContact[],
   ringTimeoutSeconds: number,
   onLegDone: (agentId: string, reason: LegFailure | 'lost-race') => void,
+  /** The legs' ids, before they ring (whoever may cancel the ringing needs them). */
+  legsNamed?: (legIds: string[]) => void,
 ): Promise<RingResult> {
   const legs = agents.map((agent) => ({ agent, legId: `${AGENT_LEG_PREFIX}${session.channelId}-${++legCounter}` }));
+  legsNamed?.(legs.map((leg) => leg.legId));
   const pending = new Map<string, Promise<{ leg: (typeof legs)[number]; event: LegEvent | null | 'caller-left' }>>();
   let firstFailure: LegFailure | undefined;
   for (const leg of legs) {
