@@ -15,14 +15,14 @@ export class ConsoleCalls {
   constructor(private readonly db: Queryable) {}
 
   private async own(callId: string, agentId: string): Promise<void> {
-    const { rows } = await this.db.query<{ agent_id: number | null; transferred_by: string | null }>(
-      `SELECT agent_id, attributes->'transfer'->>'fromAgent' AS transferred_by FROM interactions WHERE call_id = $1`,
-      [callId],
+    const { rows } = await this.db.query<{ agent_id: number | null; handled: boolean }>(
+      `SELECT agent_id, coalesce(attributes -> 'handledBy' ? $2, false) AS handled FROM interactions WHERE call_id = $1`,
+      [callId, agentId],
     );
     const row = rows[0];
     if (!row) throw notFound(`call ${callId}`);
-    // The agent who transferred the call still writes their wrap-up on it.
-    if (String(row.agent_id) !== agentId && row.transferred_by !== agentId) throw conflict(`call ${callId} is not yours`);
+    // Agents who transferred the call on still write their wrap-up on it.
+    if (String(row.agent_id) !== agentId && !row.handled) throw conflict(`call ${callId} is not yours`);
   }
 
   /** The agent chose one of the pop's candidates (or a customer just created): the call belongs to them. */
@@ -39,7 +39,7 @@ export class ConsoleCalls {
   async setAttributes(callId: string, agentId: string, attributes: Record<string, string | number | boolean>): Promise<void> {
     await this.own(callId, agentId);
     // The IVR's and the transfer's own attributes are not the agent's to overwrite.
-    for (const reserved of ['transfer', 'pickedBy']) if (reserved in attributes) throw badRequest('reserved_attribute', `'${reserved}' is set by Ringside itself`);
+    for (const reserved of ['transfer', 'pickedBy', 'handledBy']) if (reserved in attributes) throw badRequest('reserved_attribute', `'${reserved}' is set by Ringside itself`);
     await this.db.query('UPDATE interactions SET attributes = attributes || $2::jsonb, updated_at = now() WHERE call_id = $1', [callId, JSON.stringify(attributes)]);
   }
 
@@ -63,15 +63,19 @@ export class ConsoleCalls {
   }
 
   async recent(agentId: string, limit = 20): Promise<RecentCall[]> {
+    // Two index scans (answered by them; handled before a transfer) rather than one OR over the whole table.
     const { rows } = await this.db.query<RecentCall>(
-      `SELECT i.call_id AS "callId", to_char(i.arrived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "arrivedAt",
+      `WITH mine AS (
+         (SELECT call_id FROM interactions WHERE agent_id = $1 ORDER BY arrived_at DESC LIMIT $2)
+         UNION
+         (SELECT call_id FROM interactions WHERE attributes -> 'handledBy' ? $3 ORDER BY arrived_at DESC LIMIT $2))
+       SELECT i.call_id AS "callId", to_char(i.arrived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "arrivedAt",
               i.caller_number AS "callerNumber", i.customer_id AS "customerId", c.name AS "customerName", i.queue,
               i.outcome, i.disposition, i.notes,
               CASE WHEN i.answered_at IS NOT NULL AND i.ended_at IS NOT NULL THEN extract(epoch FROM i.ended_at - i.answered_at)::int END AS "talkSeconds"
-         FROM interactions i LEFT JOIN customers c ON c.id = i.customer_id
-        WHERE i.agent_id = $1
+         FROM interactions i JOIN mine USING (call_id) LEFT JOIN customers c ON c.id = i.customer_id
         ORDER BY i.arrived_at DESC LIMIT $2`,
-      [Number(agentId), limit],
+      [Number(agentId), limit, agentId],
     );
     return rows;
   }

@@ -127,11 +127,19 @@ export class InteractionRecorder {
   }
 
   /** An agent transferred the call: who, their note for the next agent, and where to (the next pop shows it). */
-  transferred(callId: string, transfer: { fromAgent: string; note: string; to: string }): Promise<void> {
-    return this.enqueue(callId, 'the transfer', `UPDATE interactions SET attributes = attributes || jsonb_build_object('transfer', $2::jsonb), updated_at = now() WHERE call_id = $1`, [
+  transferred(callId: string, transfer: { fromAgent: string; note: string; to: string; kind: 'blind' | 'consult' | 'attended' }): Promise<void> {
+    // handledBy: every agent who had the call, so each can still write their wrap-up on it.
+    return this.enqueue(
       callId,
-      JSON.stringify({ ...transfer, at: new Date().toISOString() }),
-    ]);
+      'the transfer',
+      `UPDATE interactions
+          SET attributes = attributes || jsonb_build_object('transfer', $2::jsonb,
+                'handledBy', CASE WHEN coalesce(attributes->'handledBy', '[]') ? $3 THEN attributes->'handledBy'
+                                  ELSE coalesce(attributes->'handledBy', '[]') || to_jsonb($3::text) END),
+              updated_at = now()
+        WHERE call_id = $1`,
+      [callId, JSON.stringify({ ...transfer, at: new Date().toISOString() }), transfer.fromAgent],
+    );
   }
 
   answered(callId: string, agentId: string): Promise<void> {
