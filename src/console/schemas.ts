@@ -41,7 +41,9 @@ export type ConsultRequest = Static<typeof ConsultRequest>;
 
 export const PickRequest = Type.Object({ customerId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 
-const AttributeValue = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
+// One multi-type schema, not a union: with the body coerced, ajv would turn true into "true" (or 1 into true)
+// in whichever union branch comes first, while a value already of a listed type is left as it is.
+const AttributeValue = Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'], maxLength: 500 });
 export const AttributesRequest = Type.Object(
   { attributes: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' }), AttributeValue, { maxProperties: 50 }) },
   { additionalProperties: false },

@@ -26,6 +26,7 @@ import { AriTelephony } from './ari/adapter.js';
 import { PopBuilder } from '../screenpop/pop-builder.js';
 import { directQueueOf } from '../acd/direct-queue.js';
 import { agentFeed } from '../realtime/agent-feed.js';
+import { callViewOf } from '../console/call-view.js';
 import { PopService } from '../screenpop/pop-service.js';
 
 /** The ACD of this node: its store, dispatcher and the agents it knows. */
@@ -97,11 +98,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     logger,
     events,
     offered: (offer) => pops.offeredSafely(offer),
-    talkChanged: (talk, state) =>
-      toAgent(talk.agentId, {
-        type: 'call.update',
-        call: { callId: talk.session.channelId, state: state === 'talking' ? 'talking' : state, since: Date.now(), answeredAt: talk.answeredAt, consult: null },
-      }),
+    talkChanged: (talk, state) => toAgent(talk.agentId, { type: 'call.update', call: callViewOf(talk, state) }),
   });
   // Strategies live in Redis with the queues, so every node's assignment script sees the same one.
   const syncStrategies = (catalog: RulesCatalog) =>

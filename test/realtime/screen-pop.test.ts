@@ -1,8 +1,8 @@
 import t from 'tap';
 import WebSocket from 'ws';
+import { login, openConsole } from '../helpers/consoles.js';
 import { loadConfig } from '../../src/config/env.js';
-import type { ServerMessage } from '../../src/realtime/messages.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer } from '../../src/server.js';
 import { startSimulator } from '../../src/telephony/simulator/index.js';
 import { addUser, TEST_PASSWORD } from '../helpers/auth.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -14,61 +14,6 @@ import { eventually } from '../helpers/acd-site.js';
 
 const API_KEY = 'screen-pop-test-key-0123456789';
 const CUSTOMER_NUMBER = '+8613800138000';
-
-/** A console's socket, every message it got kept in order. */
-interface Console {
-  socket: WebSocket;
-  messages: ServerMessage[];
-  next(type: ServerMessage['type'], ms?: number, after?: number): Promise<ServerMessage>;
-  close(): Promise<void>;
-}
-
-async function login(server: RunningServer, username: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
-  const cookie = response.headers.get('set-cookie');
-  if (response.status !== 200 || !cookie) throw new Error(`login of ${username}: ${response.status}`);
-  return cookie.split(';')[0]!;
-}
-
-function openConsole(server: RunningServer, headers: Record<string, string>): Promise<Console> {
-  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { headers });
-  const messages: ServerMessage[] = [];
-  const waiters = new Set<() => void>();
-  socket.on('message', (data) => {
-    messages.push(JSON.parse((data as Buffer).toString('utf8')) as ServerMessage);
-    for (const wake of waiters) wake();
-  });
-  const next = (type: ServerMessage['type'], ms = 5000, after = 0) =>
-    new Promise<ServerMessage>((resolve, reject) => {
-      const look = () => {
-        const found = messages.slice(after).find((message) => message.type === type);
-        if (!found) return false;
-        waiters.delete(look);
-        clearTimeout(timer);
-        resolve(found);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(look);
-        reject(new Error(`no '${type}' message within ${ms} ms; got ${messages.map((m) => m.type).join(', ')}`));
-      }, ms);
-      if (!look()) waiters.add(look);
-    });
-  const close = () =>
-    new Promise<void>((resolve) => {
-      if (socket.readyState === WebSocket.CLOSED) return resolve();
-      socket.once('close', () => resolve());
-      socket.close();
-    });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ socket, messages, next, close }));
-    socket.once('unexpected-response', (request, response) => {
-      request.destroy();
-      reject(new Error(`refused: ${response.statusCode}`));
-    });
-    socket.once('error', reject);
-  });
-}
 
 t.test('the screen-pop reaches the ringing agent, and only them', async (t) => {
   const db = await createTestDatabase(t);

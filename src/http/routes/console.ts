@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ConsoleCalls } from '../../console/console-calls.js';
-import { AttributesRequest, ConsoleConfig, NoteRequest, PickRequest, RecentCall, TransferRequest, WrapUpRequest } from '../../console/schemas.js';
+import { AttributesRequest, CallView, ConsoleConfig, ConsultRequest, NoteRequest, PickRequest, RecentCall, TransferRequest, WrapUpRequest } from '../../console/schemas.js';
 import { directQueueOf } from '../../acd/direct-queue.js';
+import { callViewOf } from '../../console/call-view.js';
 import type { Queryable } from '../../db/queryable.js';
 import { conflict, notFound, RingsideError } from '../../errors.js';
 import type { AcdService } from '../../telephony/telephony-service.js';
@@ -73,9 +74,54 @@ export function registerConsoleRoutes(parent: FastifyInstance, deps: ConsoleRout
     };
   });
 
-  control('/console/call/hold', 'Put the caller on hold (music; the agent hears nothing of them)', async (agentId) => acd.dispatcher.holdCall((await localTalk(agentId)).agentId));
-  control('/console/call/resume', 'Take the caller off hold', async (agentId) => acd.dispatcher.resumeCall((await localTalk(agentId)).agentId));
-  control('/console/call/hangup', 'Hang up the call (as the phone would); wrap-up follows', async (agentId) => acd.dispatcher.hangUpCall((await localTalk(agentId)).agentId));
+  /** Call controls that answer the call's new view. */
+  const viewControl = (url: string, summary: string, run: (agentId: string) => Promise<ReturnType<typeof callViewOf>>) =>
+    app.post(url, { config: AGENT_ONLY, schema: { tags: ['console'], summary, security: SECURITY, response: { 200: CallView, 409: ErrorRef } } }, async (request) => run(me(request)));
+
+  viewControl('/console/call/hold', 'Put the caller on hold (music; the agent hears nothing of them)', async (agentId) => {
+    await localTalk(agentId);
+    return callViewOf(await acd.dispatcher.holdCall(agentId), 'held');
+  });
+  viewControl('/console/call/resume', 'Take the caller off hold', async (agentId) => {
+    await localTalk(agentId);
+    return callViewOf(await acd.dispatcher.resumeCall(agentId), 'talking');
+  });
+  control('/console/call/hangup', 'Hang up the call (as the phone would), or the consult leg a colleague called you on; wrap-up follows', async (agentId) => {
+    // localTalk says why not: no call, or a call held by another node.
+    if (!acd.dispatcher.talkOf(agentId) && !acd.dispatcher.isConsulted(agentId)) await localTalk(agentId);
+    await acd.dispatcher.hangUpCall(agentId);
+  });
+
+  app.post(
+    '/console/call/consult',
+    {
+      config: AGENT_ONLY,
+      schema: {
+        tags: ['console'],
+        summary: 'Attended transfer, step 1: hold the caller and ring an available colleague (they get the pop and the note)',
+        description: 'Then `consult/complete` hands the caller over, `consult/cancel` takes them back. Hanging up while talking to the colleague completes it. Progress arrives as `call.update` messages.',
+        security: SECURITY,
+        body: ConsultRequest,
+        response: { 200: CallView, 404: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request) => {
+      const agentId = me(request);
+      await localTalk(agentId);
+      const { to, note = '' } = request.body;
+      if (!acd.agents().some((agent) => agent.agentId === to.agentId)) throw notFound(`agent ${to.agentId}`);
+      return callViewOf(await acd.dispatcher.consult(agentId, { agentId: to.agentId, note }), 'consulting');
+    },
+  );
+  control('/console/call/consult/complete', 'Attended transfer, step 2: the caller joins the colleague; your wrap-up starts', async (agentId) => {
+    await localTalk(agentId);
+    await acd.dispatcher.completeConsult(agentId);
+  });
+  viewControl('/console/call/consult/cancel', 'Call the consult off: the colleague\'s leg ends and the caller is back with you', async (agentId) => {
+    const talk = await localTalk(agentId);
+    await acd.dispatcher.cancelConsult(agentId);
+    return callViewOf(talk, 'talking');
+  });
 
   app.post(
     '/console/call/transfer',
