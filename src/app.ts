@@ -45,7 +45,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Request lines are logged below without query strings: those can carry phone numbers.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Multi-type schemas (a call attribute is a string, number or boolean) keep a value's own type under coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allowUnionTypes: true } },
     return503OnClosing: true,
     trustProxy: trustProxyOption(deps.config.auth.trustProxy),
   });

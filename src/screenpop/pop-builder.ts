@@ -33,6 +33,7 @@ interface CallRow {
   calls_today: number;
   calls_24h: number;
   last_call: { arrived_at: string; outcome: string | null } | null;
+  transfer_from_name: string | null;
 }
 
 /**
@@ -52,7 +53,8 @@ recent AS (
 SELECT me.id AS interaction_id, me.customer_id, me.flow, me.ivr_path, me.attributes,
   (SELECT count(*)::int FROM recent WHERE arrived_at >= date_trunc('day', now() AT TIME ZONE $3) AT TIME ZONE $3) AS calls_today,
   (SELECT count(*)::int FROM recent) AS calls_24h,
-  (SELECT row_to_json(r) FROM (SELECT arrived_at, outcome FROM recent ORDER BY arrived_at DESC LIMIT 1) r) AS last_call
+  (SELECT row_to_json(r) FROM (SELECT arrived_at, outcome FROM recent ORDER BY arrived_at DESC LIMIT 1) r) AS last_call,
+  (SELECT u.display_name FROM users u WHERE u.id::text = me.attributes->'transfer'->>'fromAgent') AS transfer_from_name
 FROM (SELECT 1) AS one LEFT JOIN me ON true`;
 
 class CrmTimeout extends Error {}
@@ -65,12 +67,28 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-const transferOf = (attributes: Record<string, unknown>): ScreenPop['transfer'] => {
+const TRANSFER_KINDS: ReadonlyArray<NonNullable<ScreenPop['transfer']>['kind']> = ['blind', 'consult', 'attended'];
+
+const transferOf = (attributes: Record<string, unknown>, fromAgentName: string | null): ScreenPop['transfer'] => {
   const transfer = attributes.transfer;
   if (typeof transfer !== 'object' || transfer === null) return null;
-  const { fromAgent, note } = transfer as Record<string, unknown>;
-  return typeof fromAgent === 'string' ? { fromAgent, note: typeof note === 'string' ? note : '' } : null;
+  const { fromAgent, note, kind } = transfer as Record<string, unknown>;
+  if (typeof fromAgent !== 'string') return null;
+  return {
+    fromAgent,
+    fromAgentName: fromAgentName ?? fromAgent,
+    kind: TRANSFER_KINDS.find((known) => known === kind) ?? 'blind',
+    note: typeof note === 'string' ? note : '',
+  };
 };
+
+/**
+ * Attributes Ringside keeps for itself or shows elsewhere on the pop (the transfer note, the match, the
+ * number's kind): the agent sees the IVR's and their colleagues' attributes, not the bookkeeping.
+ */
+const BOOKKEEPING_ATTRIBUTES = new Set(['transfer', 'handledBy', 'pickedBy', 'customerId', 'callerIdKind']);
+const shownAttributes = (attributes: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(attributes).filter(([key]) => !BOOKKEEPING_ATTRIBUTES.has(key)));
 
 /** Assembles the screen-pop of one offer for one agent. Never throws for the CRM: a pop without it beats no pop. */
 export class PopBuilder {
@@ -127,12 +145,12 @@ export class PopBuilder {
     const interactionId = row?.interaction_id;
     for (const candidate of candidates) candidate.recentInteractions = candidate.recentInteractions.filter((entry) => entry.id !== interactionId);
     return {
-      ivr: { flow: row?.flow ?? null, path: row?.ivr_path ?? [], attributes },
+      ivr: { flow: row?.flow ?? null, path: row?.ivr_path ?? [], attributes: shownAttributes(attributes) },
       repeat,
       match: candidates.length === 0 ? 'none' : candidates.length === 1 ? 'one' : 'several',
       matchedBy,
       candidates,
-      transfer: transferOf(attributes),
+      transfer: transferOf(attributes, row?.transfer_from_name ?? null),
     };
   }
 }

@@ -52,7 +52,16 @@ export const ScreenPop = Type.Object({
   /** `identified`: the IVR recognised the customer (e.g. by account number); otherwise matched by caller ID. */
   matchedBy: Type.Union([Type.Literal('identified'), Type.Literal('caller-id'), Type.Literal('none')]),
   candidates: Type.Array(PopCandidate),
-  transfer: Type.Union([Type.Object({ fromAgent: Type.String(), note: Type.String() }), Type.Null()]),
+  transfer: Type.Union([
+    Type.Object({
+      fromAgent: Type.String(),
+      fromAgentName: Type.String(),
+      /** blind: sent to a queue or agent; consult: a colleague asks before handing over; attended: handed over after a consult. */
+      kind: Type.Union([Type.Literal('blind'), Type.Literal('consult'), Type.Literal('attended')]),
+      note: Type.String(),
+    }),
+    Type.Null(),
+  ]),
   crm: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
 });
 export type ScreenPop = Static<typeof ScreenPop>;

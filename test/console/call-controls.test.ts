@@ -136,7 +136,7 @@ t.test('call controls: hold, notes, consult then cancel or complete, blind trans
   t.match(await ann('/console/call/consult', { to: { agentId: '424242' } }), { status: 404 });
   t.match(await ann('/console/call/consult', { to: { agentId: bobId }, note: 'Billing question, can you take it?' }), { status: 200, body: { state: 'consulting', consult: { agentId: bobId, state: 'ringing' } } });
   const bobPop = await bobWs.next('pop', 5000);
-  t.match(bobPop, { pop: { callId, agentId: bobId, transfer: { fromAgent: annId, note: 'Billing question, can you take it?' } } }, 'the colleague sees the caller and the note while his phone rings');
+  t.match(bobPop, { pop: { callId, agentId: bobId, transfer: { fromAgent: annId, fromAgentName: 'ann (test)', kind: 'consult', note: 'Billing question, can you take it?' } } }, 'the colleague sees the caller and the note while his phone rings');
   t.equal(await status(bobId), 'offered');
   t.match(simulator.control.callState(callId), { musicOnHold: true }, 'the caller holds during the consult');
   t.match(await ann('/console/call/consult/complete', {}), { status: 409, body: { message: /not answered/ } }, 'nothing to hand over before bob answers');
@@ -173,7 +173,7 @@ t.test('call controls: hold, notes, consult then cancel or complete, blind trans
   t.match(simulator.control.callState(callId), { ended: false, musicOnHold: true }, 'the caller waits in billing with music');
   t.equal((await fetch(`${server.url}/api/agents/${caiId}/state`, { method: 'POST', headers: { cookie: cookies.cai, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'login' }) })).status, 200);
   const caiPop = await caiWs.next('pop', 5000);
-  t.match(caiPop, { pop: { callId, queue: 'billing', transfer: { fromAgent: bobId, note: 'Invoice 42, customer is upset' } } });
+  t.match(caiPop, { pop: { callId, queue: 'billing', transfer: { fromAgent: bobId, fromAgentName: 'bob (test)', kind: 'blind', note: 'Invoice 42, customer is upset' } } });
   await simulator.control.answerEndpoint('PJSIP/3003');
   await eventually(async () => (await status(caiId)) === 'on_call', 5000, 'cai talking');
 

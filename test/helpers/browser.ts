@@ -23,8 +23,9 @@ export const CHROMIUM_ARGS = [
 
 export const chromiumInstalled = (): boolean => fs.existsSync(CHROMIUM_PATH);
 
-/** Chromium for one test, closed at teardown. */
+/** Chromium for one test, closed at teardown. A missing browser fails the test: a skipped browser test proves nothing. */
 export async function launchBrowser(t: Test): Promise<Browser> {
+  if (!chromiumInstalled()) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium, or set CHROMIUM_PATH`);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   t.teardown(() => browser.close());
   return browser;

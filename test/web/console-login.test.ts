@@ -1,47 +1,10 @@
 import t from 'tap';
-import { loadConfig } from '../../src/config/env.js';
-import { startServer } from '../../src/server.js';
-import { startSimulator } from '../../src/telephony/simulator/index.js';
-import { addUser, TEST_PASSWORD } from '../helpers/auth.js';
-import { chromiumInstalled, CHROMIUM_PATH, ensureConsoleBuilt, launchBrowser, openPage } from '../helpers/browser.js';
-import { createTestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { capturedLogger } from '../helpers/logs.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { ARI_PASSWORD, ARI_USER } from '../helpers/telephony.js';
+import { TEST_PASSWORD } from '../helpers/auth.js';
+import { launchBrowser, openPage } from '../helpers/browser.js';
+import { CUSTOMER_NUMBER, startConsoleSite } from '../helpers/console-site.js';
 
-const CUSTOMER_NUMBER = '+8613800138000';
-
-t.test('the agent console in Chromium: log in, go ready, the pop while the phone rings, Chinese', { skip: chromiumInstalled() ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)` }, async (t) => {
-  const db = await createTestDatabase(t);
-  const { prefix } = await createTestRedis(t);
-  const simulator = await startSimulator({ port: 0, users: { [ARI_USER]: ARI_PASSWORD }, dialplanApps: ['ringside'], timeScale: 0.1, endpoints: { 'PJSIP/3001': { behaviour: 'manual' } } });
-  t.teardown(() => simulator.close());
-  await addUser(db.pool, 'ann', 'agent', { defaultEndpoint: 'PJSIP/3001', skills: { support: 5 } });
-  const customer = await db.pool.query<{ id: number }>(`INSERT INTO customers (name, company, tier) VALUES ('Li Wei', 'Acme', 'gold') RETURNING id`);
-  await db.pool.query(`INSERT INTO customer_phones (customer_id, e164, label, is_primary) VALUES ($1, $2, 'mobile', true)`, [customer.rows[0]!.id, CUSTOMER_NUMBER]);
-  await db.pool.query(`INSERT INTO interactions (call_id, customer_id, caller_e164, arrived_at, ended_at, outcome, disposition, notes) VALUES ('before-1', $1, $2, now() - interval '3 days', now() - interval '3 days', 'completed', 'resolved', 'Explained the invoice')`, [customer.rows[0]!.id, CUSTOMER_NUMBER]);
-
-  const dir = t.testdir({
-    flows: { 'q.yaml': 'name: q\ndefault: true\nstart: wait\nsteps:\n  wait: { type: queue, queue: support }\n' },
-    rules: { 'r.yaml': 'queues:\n  - { name: support, ringTimeoutSeconds: 120, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\nrules:\n  - { name: everyone, queue: support }\n' },
-  });
-  const config = loadConfig({
-    HTTP_PORT: '0',
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    ARI_URL: simulator.url,
-    ARI_USER,
-    ARI_PASSWORD,
-    IVR_FLOWS_DIR: `${dir}/flows`,
-    ROUTING_RULES_DIR: `${dir}/rules`,
-    DEFAULT_REGION: 'CN',
-  });
-  const { logger } = capturedLogger([ARI_PASSWORD, TEST_PASSWORD], 'warn');
-  await ensureConsoleBuilt();
-  const server = await startServer(config, logger);
-  t.teardown(() => server.close());
+t.test('the agent console in Chromium: log in, go ready, the pop while the phone rings, Chinese', async (t) => {
+  const { simulator, server } = await startConsoleSite(t);
 
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser);

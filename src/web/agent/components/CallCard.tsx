@@ -93,7 +93,7 @@ export function CallCard({ call, offsetMs }: { call: CallContext; offsetMs: numb
           <RepeatBadge repeat={pop.repeat} />
           {pop.transfer && (
             <blockquote class="transfer-note">
-              <strong>{t.call.transferFrom(pop.transfer.fromAgent)}:</strong> {pop.transfer.note}
+              <strong>{pop.transfer.kind === 'consult' ? t.call.consultFrom(pop.transfer.fromAgentName) : t.call.transferFrom(pop.transfer.fromAgentName)}:</strong> {pop.transfer.note}
             </blockquote>
           )}
           <PopFacts pop={pop} />

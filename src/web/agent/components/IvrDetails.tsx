@@ -12,10 +12,17 @@ function valueText(value: unknown, dash: string): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
+/** Nothing to read: the IVR hands every call the same keys, most of them empty. */
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
 /** The IVR's path (each step, with what the caller typed) and the attributes it set. */
 export function IvrDetails({ ivr }: { ivr: ScreenPop['ivr'] }) {
   const { t } = useI18n();
-  const attributes = Object.entries(ivr.attributes);
+  const attributes = Object.entries(ivr.attributes).filter(([, value]) => !isEmpty(value));
   if (ivr.path.length === 0 && attributes.length === 0) return <p class="muted">{t.call.noIvr}</p>;
   return (
     <div class="ivr">

@@ -100,6 +100,7 @@ export const en = {
     lastAbandoned: 'last one abandoned',
     lastOutcome: (outcome: string) => `last one: ${outcome}`,
     transferFrom: (agent: string) => `Transferred by ${agent}`,
+    consultFrom: (agent: string) => `${agent} asks you about this call`,
     ivr: 'IVR',
     ivrFlow: 'Flow',
     ivrPath: 'Path',

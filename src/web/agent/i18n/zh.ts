@@ -95,6 +95,7 @@ export const zh: Dictionary = {
     lastAbandoned: '上次放弃',
     lastOutcome: (outcome: string) => `上次：${outcome}`,
     transferFrom: (agent: string) => `由 ${agent} 转接`,
+    consultFrom: (agent: string) => `${agent} 就此来电向您咨询`,
     ivr: 'IVR 语音导航',
     ivrFlow: '流程',
     ivrPath: '路径',
