@@ -68,6 +68,7 @@ function printWelcome(server: RunningServer, simulator: RunningSimulator, option
     '',
     'Ringside demo is running.',
     `  Ringside:        ${server.url}  (health: /ready, API docs: /docs)`,
+    `  Agent console:   ${server.url}/agent  (log in as an agent below; their simulated phones answer by themselves)`,
     `  PBX simulator:   ${simulator.url}  (ARI at /ari; control API at /simulator, see src/telephony/simulator/README.md)`,
     `  Synthetic calls: ${options.callsPerMinute} per minute to the main line ${IVR_LINE} (ivr-flows/main-line.yaml) and the support line ${SUPPORT_LINE}; follow each in the log by callId`,
     '  Demo logins (password for all: ' + DEMO_PASSWORD + '):',
