@@ -14,6 +14,8 @@ export type {
   RunningSimulator,
   SimulatorControl,
   SimulatorOptions,
+  SnoopDirection,
+  SnoopState,
 } from './types.js';
 export { SimulatorError } from './types.js';
 export { ManualClock, realClock } from './clock.js';

@@ -227,7 +227,16 @@ export class Pbx {
       playing: ended ? null : this.currentMedia(channel),
       heard: [...channel.heard],
       silentSince: ended ? null : channel.silentSince,
+      snoops: ended ? [] : this.snoopsOf(channel),
+      snoopOf: channel.kind === 'snoop' && channel.snoopOf !== null ? { channelId: channel.snoopOf, spy: channel.snoopSpy, whisper: channel.snoopWhisper } : null,
     };
+  }
+
+  private snoopsOf(channel: Channel): CallState['snoops'] {
+    return [...channel.snoops].flatMap((id) => {
+      const snoop = this.channels.get(id);
+      return snoop ? [{ channelId: snoop.id, spy: snoop.snoopSpy, whisper: snoop.snoopWhisper, bridgeId: snoop.bridgeId }] : [];
+    });
   }
 
   private release(channel: Channel, cause: number): void {

@@ -44,6 +44,18 @@ export interface PlacedCall {
   app: string | null;
 }
 
+/** ARI's snoop directions, from the snooped channel's side: `in` what it sends, `out` what it is sent (hears). */
+export type SnoopDirection = 'none' | 'both' | 'out' | 'in';
+
+/** A snoop channel on a call: `spy` what of the call it hears, `whisper` where its own audio is mixed in. */
+export interface SnoopState {
+  channelId: string;
+  spy: SnoopDirection;
+  whisper: SnoopDirection;
+  /** The bridge the snoop channel is in (with whoever listens or whispers through it), or null. */
+  bridgeId: string | null;
+}
+
 export interface CallState {
   channelId: string;
   state: 'Ring' | 'Ringing' | 'Up' | 'Down';
@@ -56,6 +68,10 @@ export interface CallState {
   playing: string | null;
   heard: string[];
   silentSince: number | null;
+  /** Snoop channels on this channel now (none once it ended). */
+  snoops: SnoopState[];
+  /** For a snoop channel: the channel it snoops on, and its directions. */
+  snoopOf: { channelId: string; spy: SnoopDirection; whisper: SnoopDirection } | null;
 }
 
 export interface SimulatorControl {

@@ -1,6 +1,6 @@
 /** A simulated channel and its ARI JSON snapshot. */
 import type { Timer } from '../clock.js';
-
+import type { SnoopDirection } from '../types.js';
 
 export type ChannelState = 'Down' | 'Ring' | 'Ringing' | 'Up';
 export type ChannelKind = 'inbound' | 'originated' | 'snoop';
@@ -48,6 +48,9 @@ export interface Channel {
   recording: string | null;
   snoops: Set<string>;
   snoopOf: string | null;
+  /** A snoop channel's directions: what it hears of the snooped channel, and where its own audio goes. */
+  snoopSpy: SnoopDirection;
+  snoopWhisper: SnoopDirection;
   heard: string[];
   silentSince: number | null;
   /** Set while an originated channel rings: the timeout and the answer timers. */
@@ -112,6 +115,8 @@ export function newChannel(fields: Pick<Channel, 'id' | 'name' | 'state' | 'prot
     recording: null,
     snoops: new Set(),
     snoopOf: null,
+    snoopSpy: 'none',
+    snoopWhisper: 'none',
     heard: [],
     silentSince: null,
     ringing: false,

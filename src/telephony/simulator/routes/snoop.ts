@@ -1,15 +1,19 @@
 /** POST /channels/{channelId}/snoop: a snoop channel that spies on or whispers to a channel. */
 import { channelSnapshot } from '../model/channel.js';
+import type { SnoopDirection } from '../types.js';
 import type { Pbx } from '../pbx.js';
 import { channelId, findChannel, NOT_FOUND } from './channel-lookup.js';
 import { AriError, pathParam, query, str } from './spec.js';
 import type { Params, ParamSpec, Reply, RouteSpec } from './spec.js';
 
+/** The router has already refused anything but the four values. */
+const direction = (value: string | undefined): SnoopDirection => (value === 'both' || value === 'in' || value === 'out' ? value : 'none');
+
 function doSnoop(pbx: Pbx, params: Params, snoopId: string | undefined): Reply {
   const target = findChannel(pbx, params);
   const app = str(params, 'app') ?? '';
-  const spy = str(params, 'spy') ?? 'none';
-  const whisper = str(params, 'whisper') ?? 'none';
+  const spy = direction(str(params, 'spy'));
+  const whisper = direction(str(params, 'whisper'));
   if (spy === 'none' && whisper === 'none') throw new AriError(400, 'Invalid direction specified');
   const id = snoopId ?? str(params, 'snoopId') ?? pbx.nextUniqueId();
   if (pbx.channels.has(id)) throw new AriError(409, 'Channel with given unique ID already exists');
@@ -26,6 +30,8 @@ function doSnoop(pbx: Pbx, params: Params, snoopId: string | undefined): Reply {
     kind: 'snoop',
   });
   snoop.snoopOf = target.id;
+  snoop.snoopSpy = spy;
+  snoop.snoopWhisper = whisper;
   target.snoops.add(snoop.id);
   const body = channelSnapshot(snoop);
   return {
