@@ -46,7 +46,14 @@ export async function startServer(
     throw error;
   });
   const app = await buildApp({ config, logger, db, redis, metrics, acd: telephony.acd, readinessChecks: [telephony.readiness] });
-  const realtime = await registerRealtime(app, { redis, keyPrefix: config.redis.keyPrefix, store: telephony.acd.store, pops: telephony.pops, logger });
+  const realtime = await registerRealtime(app, {
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    store: telephony.acd.store,
+    pops: telephony.pops,
+    logger,
+    wallboard: { db, queues: () => telephony.acd.rules().queues(), timezone: config.centerTimezone },
+  });
   app.addHook('onClose', async () => {
     await telephony.stop();
     await Promise.allSettled([db.end(), redis.quit()]);

@@ -11,6 +11,8 @@ export type AcdEvent =
   | { type: 'call.missed'; callId: string; queue: string; agentId: string; reason: string; at: number }
   | { type: 'call.answered'; callId: string; queue: string; agentId: string; waitedMs: number; at: number }
   | { type: 'call.abandoned'; callId: string; queue: string; stage: 'queue' | 'offered'; waitedMs: number; at: number }
+  /** A talk ended (either side hung up, or the agent handed the caller on): its length and the queue's wrap-up that follows. */
+  | { type: 'call.completed'; callId: string; queue: string; agentId: string; talkMs: number; wrapUpSeconds: number; at: number }
   /** A position / wait announcement to a waiting caller (estimateSeconds as announced, before rounding to minutes). */
   | { type: 'call.estimate'; callId: string; queue: string; position: number | null; estimateSeconds: number; at: number }
   /** A waiting call changed live: an escalation step or a supervisor. */

@@ -72,6 +72,8 @@ export interface ConversationsOptions {
   agentLeft?: (talk: Talk) => Promise<void>;
   /** The caller hung up (or the session closed) during the talk. */
   callerLeft?: (talk: Talk) => void;
+  /** A talk of a queue's call is over, with how long it lasted (the wallboard's handle times). */
+  talkEnded?: (talk: Talk, queue: string, talkMs: number, wrapUpSeconds: number) => void;
 }
 
 type Settle = (outcome: InteractionOutcome, detail: string) => void;
@@ -227,6 +229,7 @@ export class Conversations {
       });
     }
     if (queue.name) {
+      this.options.talkEnded?.(talk, queue.name, Date.now() - talkStarted, queue.wrapUpSeconds);
       const handleSeconds = (Date.now() - talkStarted) / 1000 + queue.wrapUpSeconds;
       void this.options.store.recordHandleTime(queue.name, handleSeconds).catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not record a handle time'));
     }

@@ -94,6 +94,8 @@ export class AcdDispatcher {
       talkChanged: (talk, state) => options.talkChanged?.(talk, state),
       agentLeft: (talk) => this.consultations.agentLeft(talk),
       callerLeft: (talk) => this.consultations.callerLeft(talk),
+      talkEnded: (talk, queue, talkMs, wrapUpSeconds) =>
+        this.emit({ type: 'call.completed', callId: talk.session.channelId, queue, agentId: talk.agentId, talkMs, wrapUpSeconds, at: Date.now() }),
     });
     this.consultations = new Consultations({
       store: options.store,

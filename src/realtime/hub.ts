@@ -37,6 +37,7 @@ const isSupervisor = (user: SessionUserView) => user.role === 'supervisor' || us
 export class RealtimeHub {
   private readonly agents = new Map<string, Set<RealtimeClient>>();
   private readonly supervisors = new Set<RealtimeClient>();
+  private readonly acdListeners: Array<(event: AcdEvent) => void> = [];
   private readonly log: Logger;
   private started = false;
 
@@ -87,6 +88,26 @@ export class RealtimeHub {
     const set = this.agents.get(client.user.userId);
     if (set?.delete(client) && set.size === 0) this.agents.delete(client.user.userId);
     this.supervisors.delete(client);
+  }
+
+  /** Every node's ACD events as this node hears them (the wallboard feed builds on them). */
+  onAcdEvent(listener: (event: AcdEvent) => void): void {
+    this.acdListeners.push(listener);
+  }
+
+  /** Supervisors and admins connected to this node. */
+  supervisorCount(): number {
+    return this.supervisors.size;
+  }
+
+  /** One message to every supervisor connected here, serialised once. */
+  toSupervisors(message: ServerMessage): void {
+    if (this.supervisors.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const client of this.supervisors) {
+      if (client.pending || client.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.send(client, message);
+      else client.socket.send(text);
+    }
   }
 
   /** Connections held on this node (for leak checks and the bench). */
@@ -145,15 +166,17 @@ export class RealtimeHub {
   }
 
   private fromAcd(event: AcdEvent): void {
+    for (const listener of this.acdListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.warn({ err: error, event: event.type }, 'an ACD event listener of the realtime hub failed');
+      }
+    }
     if (event.type === 'agent.state') {
       const { type: _type, ...change } = event;
       this.toAgent(event.agentId, { type: 'agent.state', ...change });
     }
-    if (this.supervisors.size === 0) return;
-    const message = JSON.stringify({ type: 'acd', event } satisfies ServerMessage);
-    for (const client of this.supervisors) {
-      if (client.pending || client.socket.bufferedAmount > MAX_BUFFERED_BYTES) this.send(client, { type: 'acd', event });
-      else client.socket.send(message);
-    }
+    this.toSupervisors({ type: 'acd', event });
   }
 }

@@ -4,6 +4,7 @@ import { ScreenPop } from '../screenpop/pop-message.js';
 import { CallView } from '../console/schemas.js';
 import { AGENT_STATUSES } from '../agents/agent-state.js';
 import type { AcdEvent } from '../acd/acd-events.js';
+import { AgentFigures, QueueFigures, WallboardSnapshot } from '../wallboard/figures.js';
 
 /**
  * The WebSocket protocol of the agent console and the wallboard, both
@@ -41,6 +42,8 @@ const Snapshot = Type.Object({
   pop: Type.Union([ScreenPop, Type.Null()]),
   /** Supervisors: every agent's state. */
   agents: Type.Optional(Type.Array(AgentStateView)),
+  /** Supervisors: the wallboard's figures right now, and the last hour's chart. */
+  wallboard: Type.Optional(WallboardSnapshot),
 });
 
 const PopMessage = Type.Object({ type: Type.Literal('pop'), pop: ScreenPop });
@@ -65,6 +68,11 @@ const AcdFeedMessage = Type.Object({
 /** The agent's call changed: answered (talking), held, resumed, ended. */
 const CallUpdate = Type.Object({ type: Type.Literal('call.update'), call: CallView });
 
+/** Supervisors: a queue's figures changed (at most one message per queue per second). */
+const WallboardQueue = Type.Object({ type: Type.Literal('wallboard.queue'), figures: QueueFigures });
+/** Supervisors: an agent's row of the wallboard changed (coalesced like the queues). */
+const WallboardAgent = Type.Object({ type: Type.Literal('wallboard.agent'), agent: AgentFigures });
+
 const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(Type.String()), serverTime: Type.Number() });
 
 const ErrorMessage = Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() });
@@ -72,7 +80,7 @@ const ErrorMessage = Type.Object({ type: Type.Literal('error'), code: Type.Strin
 /** The server is closing this session (logout elsewhere, session expired): the client should not reconnect with it. */
 const SessionEnded = Type.Object({ type: Type.Literal('session.ended'), reason: Type.String() });
 
-export const ServerMessage = Type.Union([Snapshot, PopMessage, AgentStateMessage, CallUpdate, AcdFeedMessage, Pong, ErrorMessage, SessionEnded]);
+export const ServerMessage = Type.Union([Snapshot, PopMessage, AgentStateMessage, CallUpdate, AcdFeedMessage, WallboardQueue, WallboardAgent, Pong, ErrorMessage, SessionEnded]);
 export type ServerMessage = Static<typeof ServerMessage>;
 
 const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });

@@ -1,3 +1,9 @@
+import type { Queryable } from '../db/queryable.js';
+import type { QueueDefinition } from '../routing/schema.js';
+import { AgentNames } from '../wallboard/agent-names.js';
+import { FiguresReader } from '../wallboard/figures-reader.js';
+import { WallboardFeed } from '../wallboard/wallboard-feed.js';
+import { WallboardKeys } from '../wallboard/wallboard-keys.js';
 import type { FastifyInstance } from 'fastify';
 import type { AcdStore } from '../acd/acd-store.js';
 import type { StoredAgent } from '../acd/types.js';
@@ -10,6 +16,8 @@ import { registerRealtimeRoute } from './ws-route.js';
 
 export interface RealtimeDependencies {
   redis: Redis;
+  /** The wallboard's sources: user names from PostgreSQL (cached), the queues of the routing rules, the center's day. */
+  wallboard?: { db: Queryable; queues: () => QueueDefinition[]; timezone: string };
   keyPrefix: string;
   store: AcdStore;
   pops: PopService;
@@ -29,14 +37,14 @@ export const agentView = (agent: StoredAgent): AgentStateView => ({
 });
 
 /** What a console or wallboard needs the moment it (re)connects: its user, the agent's state and ringing pop, or every agent. */
-export async function snapshotFor(store: AcdStore, pops: PopService, user: SessionUserView): Promise<Extract<ServerMessage, { type: 'snapshot' }>> {
+export async function snapshotFor(store: AcdStore, pops: PopService, user: SessionUserView, wallboard?: WallboardFeed): Promise<Extract<ServerMessage, { type: 'snapshot' }>> {
   const base = { type: 'snapshot' as const, serverTime: Date.now(), user };
   if (user.role === 'agent') {
     const [agent, pop] = await Promise.all([store.getAgent(user.userId), pops.current(user.userId)]);
     return { ...base, agent: agent ? agentView(agent) : null, pop };
   }
-  const roster = await store.roster();
-  return { ...base, agent: null, pop: null, agents: roster.map(agentView) };
+  const [roster, figures] = await Promise.all([store.roster(), wallboard?.snapshot()]);
+  return { ...base, agent: null, pop: null, agents: roster.map(agentView), ...(figures ? { wallboard: figures } : {}) };
 }
 
 /** The realtime channel of this node: its hub (a Redis subscriber of its own) and the `/ws` route. */
@@ -44,12 +52,31 @@ export async function registerRealtime(app: FastifyInstance, deps: RealtimeDepen
   // A subscribed connection can do nothing else: it gets its own.
   const hub = new RealtimeHub(deps.redis.duplicate(), deps.keyPrefix, deps.logger);
   await hub.start();
-  app.addHook('onClose', async () => hub.stop());
+  const wallboard = deps.wallboard ? wallboardFeedOf(hub, deps, deps.wallboard) : undefined;
+  wallboard?.start();
+  app.addHook('onClose', async () => {
+    wallboard?.stop();
+    await hub.stop();
+  });
   await registerRealtimeRoute(app, {
     hub,
-    snapshot: (user) => snapshotFor(deps.store, deps.pops, user),
+    snapshot: (user) => snapshotFor(deps.store, deps.pops, user, wallboard),
     ...(deps.allowedOrigins ? { allowedOrigins: deps.allowedOrigins } : {}),
     ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
   });
   return hub;
+}
+
+function wallboardFeedOf(hub: RealtimeHub, deps: RealtimeDependencies, sources: NonNullable<RealtimeDependencies['wallboard']>): WallboardFeed {
+  const keys = new WallboardKeys(deps.store.keys);
+  return new WallboardFeed({
+    hub,
+    reader: new FiguresReader(deps.redis, keys, sources.timezone),
+    store: deps.store,
+    names: new AgentNames(sources.db),
+    redis: deps.redis,
+    keys,
+    queues: sources.queues,
+    logger: deps.logger,
+  });
 }

@@ -3,6 +3,9 @@ import type { QueueDefinition, QueueSchema } from './schema.js';
 /** Defaults documented in routing-rules/README.md; change both together. */
 export const QUEUE_DEFAULTS = {
   serviceLevelSeconds: 20,
+  serviceLevelTargetPercent: 80,
+  // longestWaitAboveSeconds defaults to the queue's own service-level threshold (resolveQueue).
+  alerts: { waitingAbove: 10, abandonRateAbovePercent: 10 },
   maxWaitSeconds: 900,
   maxLength: 100,
   wrapUpSeconds: 10,
@@ -13,7 +16,7 @@ export const QUEUE_DEFAULTS = {
   whenNoAgents: { action: 'voicemail' },
   whenFull: { action: 'voicemail' },
   whenMaxWait: { action: 'voicemail' },
-} as const satisfies Omit<QueueDefinition, 'name' | 'description'>;
+} as const satisfies Omit<QueueDefinition, 'name' | 'description' | 'alerts'> & { alerts: Omit<QueueDefinition['alerts'], 'longestWaitAboveSeconds'> };
 
 /** A queue as written, with every default filled in. */
 export function resolveQueue(queue: QueueSchema): QueueDefinition {
@@ -21,6 +24,12 @@ export function resolveQueue(queue: QueueSchema): QueueDefinition {
     name: queue.name,
     description: queue.description,
     serviceLevelSeconds: queue.serviceLevelSeconds ?? QUEUE_DEFAULTS.serviceLevelSeconds,
+    serviceLevelTargetPercent: queue.serviceLevelTargetPercent ?? QUEUE_DEFAULTS.serviceLevelTargetPercent,
+    alerts: {
+      waitingAbove: queue.alerts?.waitingAbove ?? QUEUE_DEFAULTS.alerts.waitingAbove,
+      longestWaitAboveSeconds: queue.alerts?.longestWaitAboveSeconds ?? queue.serviceLevelSeconds ?? QUEUE_DEFAULTS.serviceLevelSeconds,
+      abandonRateAbovePercent: queue.alerts?.abandonRateAbovePercent ?? QUEUE_DEFAULTS.alerts.abandonRateAbovePercent,
+    },
     maxWaitSeconds: queue.maxWaitSeconds ?? QUEUE_DEFAULTS.maxWaitSeconds,
     maxLength: queue.maxLength ?? QUEUE_DEFAULTS.maxLength,
     wrapUpSeconds: queue.wrapUpSeconds ?? QUEUE_DEFAULTS.wrapUpSeconds,

@@ -44,11 +44,24 @@ export const Announcements = Type.Object(
   { additionalProperties: false },
 );
 
+/** When the wallboard colours a queue's tiles: amber past the figure, red past one and a half times it. */
+export const QueueAlertsSchema = Type.Object(
+  {
+    waitingAbove: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+    longestWaitAboveSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+    abandonRateAbovePercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
 export const QueueSchema = Type.Object(
   {
     name: QueueName,
     description: Type.Optional(Type.String({ maxLength: 500 })),
     serviceLevelSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    /** Percent of calls to answer within serviceLevelSeconds: the wallboard's target and the Erlang C staffing goal. */
+    serviceLevelTargetPercent: Type.Optional(Type.Number({ minimum: 1, maximum: 99.9 })),
+    alerts: Type.Optional(QueueAlertsSchema),
     maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
     maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
     wrapUpSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
@@ -68,6 +81,8 @@ export interface QueueDefinition {
   name: string;
   description?: string | undefined;
   serviceLevelSeconds: number;
+  serviceLevelTargetPercent: number;
+  alerts: { waitingAbove: number; longestWaitAboveSeconds: number; abandonRateAbovePercent: number };
   maxWaitSeconds: number;
   maxLength: number;
   wrapUpSeconds: number;

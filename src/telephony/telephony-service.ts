@@ -1,3 +1,7 @@
+import { AcdKeys } from '../acd/keys.js';
+import { QUEUE_DEFAULTS } from '../routing/queue-defaults.js';
+import { FiguresRecorder } from '../wallboard/figures-recorder.js';
+import { WallboardKeys } from '../wallboard/wallboard-keys.js';
 import { CallRegistry, type CallFlow } from '../calls/call-registry.js';
 import { CallStore } from '../calls/call-store.js';
 import type { Config } from '../config/env.js';
@@ -80,6 +84,14 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   let agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
   const events = new AcdEventBus((error) => logger.error({ err: error }, 'an ACD event listener failed'));
   recordAcdMetrics(events, metrics.registry);
+  // Before the publisher, on its connection: the counters are written before any node hears of the event.
+  new FiguresRecorder({
+    redis,
+    keys: new WallboardKeys(new AcdKeys(undefined, redis.options.keyPrefix ?? '')),
+    timezone: config.centerTimezone,
+    thresholdSeconds: (queue) => rules.current().queue(queue)?.serviceLevelSeconds ?? QUEUE_DEFAULTS.serviceLevelSeconds,
+    onError: (error) => logger.warn({ err: error }, 'could not record a wallboard figure'),
+  }).subscribe(events);
   publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
   const toAgent = agentFeed(redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not send an agent their call\'s change'));
   const pops = new PopService(redis, config.redis.keyPrefix, new PopBuilder({ db, region: config.defaultRegion, timezone: config.centerTimezone }), logger);
