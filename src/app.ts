@@ -17,6 +17,10 @@ import { registerAcdRoutes } from './http/routes/acd.js';
 import { registerConsoleRoutes } from './http/routes/console.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerUserRoutes } from './http/routes/users.js';
+import { registerSupervisionRoutes } from './http/routes/supervision.js';
+import { registerAuditRoutes } from './http/routes/audit.js';
+import { AuditLog } from './audit/audit-log.js';
+import { Supervision } from './supervision/supervision.js';
 import { defaultWebRoot, registerWebPages } from './http/web-pages.js';
 import type { AcdService } from './telephony/telephony-service.js';
 
@@ -87,7 +91,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       registerAuthRoutes(api, { db: deps.db, auth, secureCookie: deps.config.auth.secureCookie });
       registerUserRoutes(api, { db: deps.db, sessions: auth.sessions });
       registerCustomerRoutes(api, { db: deps.db, region: deps.config.defaultRegion, metrics: deps.metrics });
-      if (deps.acd) registerAcdRoutes(api, deps.acd);
+      const audit = new AuditLog(deps.db, deps.logger);
+      registerAuditRoutes(api, audit);
+      if (deps.acd) registerAcdRoutes(api, deps.acd, audit);
+      if (deps.acd) {
+        const supervision = new Supervision({ acd: deps.acd, db: deps.db, audit, logger: deps.logger });
+        registerSupervisionRoutes(api, supervision);
+        // Before the telephony stops (onClose): the supervisors' legs are hung up while commands still go through.
+        api.addHook('preClose', () => supervision.stopAll());
+      }
       if (deps.acd) registerConsoleRoutes(api, { db: deps.db, acd: deps.acd, dispositions: deps.config.dispositions, pauseReasons: deps.config.pauseReasons });
       done();
     },

@@ -43,6 +43,11 @@ const MATRIX: Record<string, Allowed> = {
   'GET /api/queues': [...SUPERVISION],
   'GET /api/queues/:queue/calls': [...SUPERVISION],
   'PATCH /api/calls/:callId': [...SUPERVISION],
+  // Supervisor actions (src/supervision) and their audit log: people only, a phone and a name are needed.
+  'POST /api/agents/:agentId/monitor': ['supervisor', 'admin'],
+  'GET /api/monitor': ['supervisor', 'admin'],
+  'DELETE /api/monitor': ['supervisor', 'admin'],
+  'GET /api/audit': ['supervisor', 'admin'],
   // The agent console (src/http/routes/console.ts): about the calling agent's own call only.
   'GET /api/console/config': ['agent'],
   'POST /api/console/call/hold': ['agent'],

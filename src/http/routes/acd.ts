@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AGENT_STATUSES, type AgentStatus } from '../../agents/agent-state.js';
 import { AGENT_REQUESTS, type AgentRequest } from '../../acd/agent-control.js';
+import { actorOf } from '../../audit/actor.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import { notFound } from '../../errors.js';
 import { MAX_PRIORITY, QueueName } from '../../routing/schema.js';
 import type { AcdService } from '../../telephony/telephony-service.js';
@@ -55,8 +57,11 @@ const WaitingCall = Type.Object({
  * resume, end wrap-up, log out), queues with their waiting calls, and a
  * supervisor's live change of a waiting call's priority or queue.
  */
-export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): void {
+export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService, audit?: AuditLog): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  /** Supervisors' actions are audited first (AuditLog); without a log (tests of the ACD alone) they just run. */
+  const audited = <T>(entry: Parameters<AuditLog['audited']>[0], action: () => Promise<T>, describe?: (result: T) => Record<string, unknown>): Promise<T> =>
+    audit ? audit.audited(entry, action, describe) : action();
 
   app.get(
     '/agents',
@@ -100,10 +105,18 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
           { action: Request, reason: Type.Optional(Type.String({ maxLength: 32 })) },
           { additionalProperties: false },
         ),
-        response: { 200: AgentStateEvent, 400: ErrorRef, 404: ErrorRef, 409: ErrorRef },
+        response: { 200: AgentStateEvent, 400: ErrorRef, 404: ErrorRef, 409: ErrorRef, 503: ErrorRef },
       },
     },
-    async (request) => acd.control.apply(request.params.agentId, request.body.action, request.body.reason),
+    async (request) => {
+      const { agentId } = request.params;
+      const { action, reason } = request.body;
+      const apply = () => acd.control.apply(agentId, action, reason);
+      const principal = request.principal;
+      // An agent's own changes are their work, not a supervisor's action.
+      if (principal?.kind === 'user' && String(principal.user.id) === agentId) return apply();
+      return audited({ actor: actorOf(principal), action: 'agent.state', agentId, details: { request: action, ...(reason !== undefined ? { reason } : {}) } }, apply, (event) => ({ from: event.from, to: event.to }));
+    },
   );
 
   app.get(
@@ -172,11 +185,12 @@ export function registerAcdRoutes(parent: FastifyInstance, acd: AcdService): voi
           { priority: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRIORITY })), queue: Type.Optional(QueueName) },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 204: Type.Null(), 400: ErrorRef, 404: ErrorRef },
+        response: { 204: Type.Null(), 400: ErrorRef, 404: ErrorRef, 503: ErrorRef },
       },
     },
     async (request, reply) => {
-      await acd.dispatcher.changeCall(request.params.callId, request.body);
+      const { callId } = request.params;
+      await audited({ actor: actorOf(request.principal), action: 'call.change', callId, details: { ...request.body } }, () => acd.dispatcher.changeCall(callId, request.body));
       return reply.status(204).send(null);
     },
   );
