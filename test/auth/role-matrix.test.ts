@@ -43,6 +43,10 @@ const MATRIX: Record<string, Allowed> = {
   'GET /api/queues': [...SUPERVISION],
   'GET /api/queues/:queue/calls': [...SUPERVISION],
   'PATCH /api/calls/:callId': [...SUPERVISION],
+  // Reports and the interaction search (src/http/routes/reports.ts).
+  'GET /api/reports/queues': [...SUPERVISION],
+  'GET /api/reports/agents': [...SUPERVISION],
+  'GET /api/interactions': [...SUPERVISION],
   // Supervisor actions (src/supervision) and their audit log: people only, a phone and a name are needed.
   'POST /api/agents/:agentId/monitor': ['supervisor', 'admin'],
   'GET /api/monitor': ['supervisor', 'admin'],
