@@ -25,7 +25,10 @@ export async function migrateCommand(config: Config): Promise<void> {
   console.log(result.applied.length === 0 ? `schema already at version ${result.version}; nothing to do` : `applied ${result.applied.join(', ')}; schema at version ${result.version}`);
 }
 
-export async function seedCommand(config: Config, options: { customers: number; seed: number; reset: boolean }): Promise<void> {
+/** Calls of a history day when --history-days comes without --calls-per-day. */
+const DEFAULT_CALLS_PER_DAY = 10_000;
+
+export async function seedCommand(config: Config, options: { customers: number; seed: number; reset: boolean; historyDays?: number | undefined; callsPerDay?: number | undefined }): Promise<void> {
   await preparedDatabase(config);
   const pool = createPool(config.database.url, 8);
   const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'seeding {table} [{bar}] {percentage}% | {value}/{total} customers' }, cliProgress.Presets.shades_classic) : null;
@@ -38,10 +41,14 @@ export async function seedCommand(config: Config, options: { customers: number; 
       onProgress: (table, done) => {
         if (table === 'customers') bar?.update(done, { table });
       },
+      ...(options.historyDays !== undefined
+        ? { history: { days: options.historyDays, callsPerDay: options.callsPerDay ?? DEFAULT_CALLS_PER_DAY, timezone: config.centerTimezone, onDay: (days: number) => bar?.update(options.customers, { table: `call history, day ${days} of ${options.historyDays}` }) } }
+        : {}),
     });
     bar?.stop();
     const counts = Object.entries(result.rows).map(([table, count]) => `${table} ${count}`).join(', ');
-    console.log(`seeded ${result.customers} customers in ${result.seconds.toFixed(1)} s (${counts})`);
+    const history = result.historyCalls !== undefined ? `, with ${result.historyCalls} calls of history` : '';
+    console.log(`seeded ${result.customers} customers${history} in ${result.seconds.toFixed(1)} s (${counts})`);
   } finally {
     bar?.stop();
     await pool.end();

@@ -18,6 +18,13 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
+function boundedInteger(min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return Number(value);
+  };
+}
+
 function port(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a TCP port number (0-65535)');
   return Number(value);
@@ -101,7 +108,14 @@ program
   .option('--customers <n>', 'number of customers', positiveInteger, 10_000)
   .option('--seed <n>', 'random seed: the same seed gives the same data', wholeNumber, 42)
   .option('--reset', 'delete existing CRM data first', false)
-  .action(run(async (options: { customers: number; seed: number; reset: boolean }) => seedCommand(loadConfig(), options)));
+  .option('--history-days <n>', 'also past days of queued calls for reports (1-400), ending yesterday', boundedInteger(1, 400))
+  .option('--calls-per-day <n>', 'calls per day of that history (1-1000000)', boundedInteger(1, 1_000_000))
+  .action(
+    run(async (options: { customers: number; seed: number; reset: boolean; historyDays?: number; callsPerDay?: number }) => {
+      if (options.callsPerDay !== undefined && options.historyDays === undefined) throw new CliInputError('--calls-per-day needs --history-days');
+      await seedCommand(loadConfig(), options);
+    }),
+  );
 
 program
   .command('import')

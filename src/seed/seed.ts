@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool } from '../db/pool.js';
 import { ensureUser } from '../users/repository.js';
+import { checkHistoryOptions, seedCallHistory } from './call-history.js';
 import { CustomerModel } from './customer-model.js';
 import { demoUsers } from './demo-users.js';
 import { SEED_TABLES, seedReferenceTime, type RowContext, type SeedTable } from './table-rows.js';
@@ -14,12 +15,16 @@ export interface SeedOptions {
   reset?: boolean;
   now?: number;
   onProgress?: (table: string, customersDone: number) => void;
+  /** Past days of calls as the ACD records them (queued, answered, abandoned…), for reports. */
+  history?: { days: number; callsPerDay: number; timezone: string; onDay?: (daysDone: number) => void };
 }
 
 export interface SeedResult {
   customers: number;
   rows: Record<string, number>;
   seconds: number;
+  /** Calls of the history, when asked for. */
+  historyCalls?: number;
 }
 
 const CUSTOMERS_PER_CHUNK = 2000;
@@ -58,6 +63,7 @@ export async function seedCrm(pool: Pool, options: SeedOptions): Promise<SeedRes
   if (!Number.isInteger(options.customers) || options.customers < 1 || options.customers > 20_000_000) {
     throw new Error('--customers must be a whole number from 1 to 20000000');
   }
+  if (options.history) checkHistoryOptions(options.history.days, options.history.callsPerDay);
   if (options.reset) {
     await pool.query('TRUNCATE customers, customer_phones, contacts, tickets, orders, interactions, callbacks RESTART IDENTITY CASCADE');
   }
@@ -83,7 +89,11 @@ export async function seedCrm(pool: Pool, options: SeedOptions): Promise<SeedRes
   }
   await pool.query('ANALYZE customers, customer_phones, contacts, tickets, orders, interactions');
 
+  const history = options.history
+    ? await seedCallHistory(pool, { ...options.history, customers: options.customers, seed: options.seed ?? DEFAULT_SEED })
+    : undefined;
+
   const rows: Record<string, number> = {};
   for (const table of SEED_TABLES) rows[table.name] = await countRows(pool, table.name);
-  return { customers: options.customers, rows, seconds: (performance.now() - started) / 1000 };
+  return { customers: options.customers, rows, seconds: (performance.now() - started) / 1000, ...(history ? { historyCalls: history.calls } : {}) };
 }
