@@ -3,6 +3,7 @@ import { erlangBenchmark } from './erlang.js';
 import { lookupBenchmark } from './lookup.js';
 import { popBenchmark } from './pop.js';
 import { simulatorLoadBenchmark } from './simulator-load.js';
+import { wallboardBenchmark } from './wallboard.js';
 
 /** Each benchmark prints a readable summary, then its figures as the last line, in JSON. */
 const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
   lookup: lookupBenchmark,
   pop: popBenchmark,
   simulator: simulatorLoadBenchmark,
+  wallboard: wallboardBenchmark,
 };
 
 const name = process.argv[2];

@@ -10,7 +10,9 @@ export interface WebPagesOptions {
 }
 
 /** The built pages, by their path (Vite builds each into its folder under dist/web; see src/web/vite.config.ts). */
-const PAGES = ['agent'] as const;
+const PAGES = ['agent', 'wallboard'] as const;
+/** The pages' shared files (Vite puts what both use, and each page's scripts, under dist/web/assets). */
+const SHARED_ASSETS = 'assets';
 
 /** dist/web of the project, whether the server runs from src/ (tsx) or from dist/. */
 export const defaultWebRoot = (): string => path.join(projectRoot(), 'dist', 'web');
@@ -59,5 +61,9 @@ export async function registerWebPages(app: FastifyInstance, { root }: WebPagesO
         return reply.header('x-content-type-options', 'nosniff').sendFile(file, folder, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
       });
     }
+    const assets = path.join(root, SHARED_ASSETS);
+    web.get<{ Params: { '*': string } }>(`/${SHARED_ASSETS}/*`, { config: { public: true }, schema: { hide: true } }, async (request, reply) =>
+      reply.header('x-content-type-options', 'nosniff').sendFile(request.params['*'], assets, { maxAge: '365d', immutable: true }),
+    );
   });
 }

@@ -132,11 +132,11 @@ export class WallboardFeed {
       return;
     }
     this.flushing = true;
+    const now = Date.now();
+    const queues = [...this.dirtyQueues].filter((queue) => this.due(`q:${queue}`, now));
+    const agents = [...this.dirtyAgents].filter((agent) => this.due(`a:${agent}`, now));
     try {
-      const now = Date.now();
       const byName = new Map(this.shownQueues().map((queue) => [queue.name, queue]));
-      const queues = [...this.dirtyQueues].filter((queue) => this.due(`q:${queue}`, now));
-      const agents = [...this.dirtyAgents].filter((agent) => this.due(`a:${agent}`, now));
       for (const queue of queues) this.dirtyQueues.delete(queue);
       for (const agent of agents) this.dirtyAgents.delete(agent);
       this.roster = await store.roster();
@@ -153,6 +153,15 @@ export class WallboardFeed {
         }
       }
     } catch (error) {
+      // Tried again a round later: a change must not be lost with one failed read, nor a failing Redis spun on.
+      for (const queue of queues) {
+        this.dirtyQueues.add(queue);
+        this.lastSent.set(`q:${queue}`, now);
+      }
+      for (const agent of agents) {
+        this.dirtyAgents.add(agent);
+        this.lastSent.set(`a:${agent}`, now);
+      }
       this.log.warn({ err: error }, 'could not read the wallboard figures');
     } finally {
       this.flushing = false;

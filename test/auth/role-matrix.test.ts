@@ -72,6 +72,10 @@ const MATRIX: Record<string, Allowed> = {
   'GET /agent': 'public',
   'GET /agent/': 'public',
   'GET /agent/*': 'public',
+  'GET /wallboard': 'public',
+  'GET /wallboard/': 'public',
+  'GET /wallboard/*': 'public',
+  'GET /assets/*': 'public',
 };
 
 /** The API docs (swagger-ui's pages and assets) are open, whatever their paths. */

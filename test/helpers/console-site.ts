@@ -31,7 +31,7 @@ export interface ConsoleSite {
 /**
  * A whole Ringside for the console's browser tests: PostgreSQL, Redis, the simulator and the server
  * serving the built console. ann (support, PJSIP/3001) and bob (billing, PJSIP/3002) answer only when
- * the test says; Li Wei, a gold customer with a ticket, an order and an earlier call, calls from CUSTOMER_NUMBER.
+ * the test says; sue is their supervisor; Li Wei, a gold customer with a ticket, an order and an earlier call, calls from CUSTOMER_NUMBER.
  */
 export async function startConsoleSite(t: Test): Promise<ConsoleSite> {
   const db = await createTestDatabase(t);
@@ -46,6 +46,7 @@ export async function startConsoleSite(t: Test): Promise<ConsoleSite> {
   t.teardown(() => simulator.close());
   await addUser(db.pool, 'ann', 'agent', { defaultEndpoint: 'PJSIP/3001', skills: { support: 5 } });
   await addUser(db.pool, 'bob', 'agent', { defaultEndpoint: 'PJSIP/3002', skills: { billing: 5 } });
+  await addUser(db.pool, 'sue', 'supervisor');
 
   const customer = await db.pool.query<{ id: number }>(
     `INSERT INTO customers (name, company, tier, lifetime_value, preferred_language, notes)

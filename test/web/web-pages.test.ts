@@ -24,6 +24,8 @@ t.test('without a build, /agent says how to make one', async (t) => {
 t.test('the built console: index.html at /agent and /agent/, hashed assets cached for good, nothing outside the folder', async (t) => {
   const root = t.testdir({
     agent: { 'index.html': '<!doctype html><title>console</title>', assets: { 'index-abc123.js': 'console.log(1)' } },
+    wallboard: { 'index.html': '<!doctype html><title>wallboard</title>' },
+    assets: { 'shared-def456.js': 'console.log(2)' },
     'secret.txt': 'not for the web',
   });
   const app = await pagesApp(root);
@@ -41,6 +43,12 @@ t.test('the built console: index.html at /agent and /agent/, hashed assets cache
   t.equal(asset.statusCode, 200);
   t.match(asset.headers['content-type'], /javascript/);
   t.match(asset.headers['cache-control'], /immutable/);
+
+  t.match((await app.inject('/wallboard')).body, /<title>wallboard<\/title>/, 'the wallboard is the second page');
+  const shared = await app.inject('/assets/shared-def456.js');
+  t.equal(shared.statusCode, 200, 'files both pages share');
+  t.match(shared.headers['cache-control'], /immutable/);
+  t.not((await app.inject('/assets/..%2fsecret.txt')).statusCode, 200, 'nothing outside the shared folder either');
 
   t.equal((await app.inject('/agent/missing.js')).statusCode, 404);
   const escape = await app.inject('/agent/..%2fsecret.txt');

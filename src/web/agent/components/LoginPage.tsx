@@ -16,7 +16,8 @@ function loginError(t: Dictionary, error: unknown): string {
   return t.login.failed(String(error));
 }
 
-export function LoginPage({ onLoggedIn, notice }: { onLoggedIn: (user: User) => void; notice: string | null }) {
+/** The login form of a page; `heading` names the page (the console's by default). */
+export function LoginPage({ onLoggedIn, notice, heading }: { onLoggedIn: (user: User) => void; notice: string | null; heading?: string }) {
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -44,7 +45,7 @@ export function LoginPage({ onLoggedIn, notice }: { onLoggedIn: (user: User) => 
           <span class="brand">{t.app.brand}</span>
           <LanguagePicker />
         </div>
-        <h1 id="login-heading">{t.login.heading}</h1>
+        <h1 id="login-heading">{heading ?? t.login.heading}</h1>
         {notice && <p class="notice info" role="status">{notice}</p>}
         <label class="field">
           <span>{t.login.username}</span>
