@@ -2,6 +2,7 @@ import { acdBenchmark } from './acd.js';
 import { erlangBenchmark } from './erlang.js';
 import { lookupBenchmark } from './lookup.js';
 import { popBenchmark } from './pop.js';
+import { reportsBenchmark } from './reports.js';
 import { simulatorLoadBenchmark } from './simulator-load.js';
 import { wallboardBenchmark } from './wallboard.js';
 
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
   erlang: erlangBenchmark,
   lookup: lookupBenchmark,
   pop: popBenchmark,
+  reports: reportsBenchmark,
   simulator: simulatorLoadBenchmark,
   wallboard: wallboardBenchmark,
 };
