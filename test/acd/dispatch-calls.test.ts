@@ -51,7 +51,7 @@ t.test('a queued caller is offered to a free agent, bridged on answer; wrap-up, 
   t.equal(await statusOf(rig, 'ann', 'available'), 'available', 'available after wrap-up');
   await waitUntil(() => rig.dispatcher.trackedCount() === 0, 5000, 'the wrap-up timer to be gone');
   const story = rig.events.map((event) => (event.type === 'agent.state' ? `${event.from}>${event.to}` : event.type));
-  t.same(story, ['logged_out>available', 'call.queued', 'available>offered', 'call.offered', 'offered>on_call', 'call.answered', 'on_call>wrap_up', 'wrap_up>available']);
+  t.same(story, ['logged_out>available', 'call.queued', 'available>offered', 'call.offered', 'offered>on_call', 'call.answered', 'call.completed', 'on_call>wrap_up', 'wrap_up>available']);
   await waitUntil(() => published.length === story.length, 5000, 'every event published on Redis');
   t.match(JSON.parse(published[1]!), { type: 'call.queued', callId: call.channelId, queue: 'support', rule: 'everyone' });
   const metrics = await rig.registry.metrics();
