@@ -1,82 +1,37 @@
 import t from 'tap';
-import { loadConfig } from '../../src/config/env.js';
 import type { ServerMessage } from '../../src/realtime/messages.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { startSimulator } from '../../src/telephony/simulator/index.js';
-import { addUser } from '../helpers/auth.js';
+import type { RunningServer } from '../../src/server.js';
 import { login, openConsole, type Console } from '../helpers/consoles.js';
-import { createTestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { capturedLogger } from '../helpers/logs.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { ARI_PASSWORD, ARI_USER, waitUntil } from '../helpers/telephony.js';
+import { apiFor, startSite } from '../helpers/site.js';
+import { waitUntil } from '../helpers/telephony.js';
 import { eventually } from '../helpers/acd-site.js';
 
 const CALLER = '+8613800138000';
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown> | null;
-}
-
-/** One agent's REST side of the console, with their session cookie. */
-function consoleApi(server: RunningServer, cookie: string) {
-  return async (path: string, body?: unknown): Promise<Reply> => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
-  };
-}
+/** One agent's REST side of the console: GET without a body, POST with one. */
+const consoleApi = (server: RunningServer, cookie: string) => {
+  const api = apiFor(server, cookie);
+  return (path: string, body?: unknown) => api<Record<string, unknown>>(body === undefined ? 'GET' : 'POST', path, body);
+};
 
 const callUpdates = (console: Console) => console.messages.filter((m): m is Extract<ServerMessage, { type: 'call.update' }> => m.type === 'call.update').map((m) => m.call);
 
 t.test('call controls: hold, notes, consult then cancel or complete, blind transfer to a queue and to an agent, hang-up, wrap-up', async (t) => {
-  const db = await createTestDatabase(t);
-  const { prefix } = await createTestRedis(t);
-  const simulator = await startSimulator({
-    port: 0,
-    users: { [ARI_USER]: ARI_PASSWORD },
-    dialplanApps: ['ringside'],
-    timeScale: 0.1,
-    endpoints: { 'PJSIP/3001': { behaviour: 'manual' }, 'PJSIP/3002': { behaviour: 'manual' }, 'PJSIP/3003': { behaviour: 'manual' } },
+  const { db, simulator, server, ids } = await startSite(t, {
+    wrapUpSeconds: 300,
+    env: { DISPOSITIONS: 'resolved,follow_up' },
+    logLevel: 'info',
+    users: [
+      { username: 'ann', role: 'agent', endpoint: 'PJSIP/3001', skills: { support: 5 } },
+      { username: 'bob', role: 'agent', endpoint: 'PJSIP/3002', skills: { support: 3 } },
+      { username: 'cai', role: 'agent', endpoint: 'PJSIP/3003', skills: { billing: 5 } },
+    ],
   });
-  t.teardown(() => simulator.close());
-  const annId = String(await addUser(db.pool, 'ann', 'agent', { defaultEndpoint: 'PJSIP/3001', skills: { support: 5 } }));
-  const bobId = String(await addUser(db.pool, 'bob', 'agent', { defaultEndpoint: 'PJSIP/3002', skills: { support: 3 } }));
-  const caiId = String(await addUser(db.pool, 'cai', 'agent', { defaultEndpoint: 'PJSIP/3003', skills: { billing: 5 } }));
+  const [annId, bobId, caiId] = [ids.ann!, ids.bob!, ids.cai!];
   const customer = await db.pool.query<{ id: number }>(`INSERT INTO customers (name) VALUES ('Li Wei') RETURNING id`);
   const customerId = customer.rows[0]!.id;
   await db.pool.query(`INSERT INTO customer_phones (customer_id, e164, label, is_primary) VALUES ($1, $2, 'mobile', true)`, [customerId, CALLER]);
 
-  const dir = t.testdir({
-    flows: { 'q.yaml': 'name: q\ndefault: true\nstart: wait\nsteps:\n  wait: { type: queue, queue: support }\n' },
-    rules: {
-      'r.yaml':
-        'queues:\n  - { name: support, ringTimeoutSeconds: 120, wrapUpSeconds: 300, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\n' +
-        '  - { name: billing, ringTimeoutSeconds: 120, wrapUpSeconds: 300, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\n' +
-        'rules:\n  - { name: everyone, queue: support }\n',
-    },
-  });
-  const config = loadConfig({
-    HTTP_PORT: '0',
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    ARI_URL: simulator.url,
-    ARI_USER,
-    ARI_PASSWORD,
-    IVR_FLOWS_DIR: `${dir}/flows`,
-    ROUTING_RULES_DIR: `${dir}/rules`,
-    DEFAULT_REGION: 'CN',
-    DISPOSITIONS: 'resolved,follow_up',
-  });
-  const { logger } = capturedLogger([ARI_PASSWORD], 'info');
-  const server = await startServer(config, logger);
-  t.teardown(() => server.close());
 
   const cookies = { ann: await login(server, 'ann'), bob: await login(server, 'bob'), cai: await login(server, 'cai') };
   const ann = consoleApi(server, cookies.ann);

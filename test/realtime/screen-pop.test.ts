@@ -1,34 +1,26 @@
 import t from 'tap';
 import WebSocket from 'ws';
 import { login, openConsole } from '../helpers/consoles.js';
-import { loadConfig } from '../../src/config/env.js';
-import { startServer } from '../../src/server.js';
-import { startSimulator } from '../../src/telephony/simulator/index.js';
-import { addUser, TEST_PASSWORD } from '../helpers/auth.js';
-import { createTestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { capturedLogger } from '../helpers/logs.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { ARI_PASSWORD, ARI_USER, waitUntil } from '../helpers/telephony.js';
+import { startSite } from '../helpers/site.js';
+import { waitUntil } from '../helpers/telephony.js';
 import { eventually } from '../helpers/acd-site.js';
 
 const API_KEY = 'screen-pop-test-key-0123456789';
 const CUSTOMER_NUMBER = '+8613800138000';
 
 t.test('the screen-pop reaches the ringing agent, and only them', async (t) => {
-  const db = await createTestDatabase(t);
-  const { prefix } = await createTestRedis(t);
-  const simulator = await startSimulator({
-    port: 0,
-    users: { [ARI_USER]: ARI_PASSWORD },
-    dialplanApps: ['ringside'],
-    timeScale: 0.1,
-    endpoints: { 'PJSIP/3001': { behaviour: 'manual' }, 'PJSIP/3002': { behaviour: 'manual' } },
+  const { db, simulator, server, ids, lines } = await startSite(t, {
+    wrapUpSeconds: 10,
+    env: { API_KEYS: API_KEY },
+    secrets: [API_KEY],
+    logLevel: 'info',
+    users: [
+      { username: 'ann', role: 'agent', endpoint: 'PJSIP/3001', skills: { support: 5 } },
+      { username: 'bob', role: 'agent', endpoint: 'PJSIP/3002', skills: { billing: 5 } },
+      { username: 'sue', role: 'supervisor' },
+    ],
   });
-  t.teardown(() => simulator.close());
-  const annId = String(await addUser(db.pool, 'ann', 'agent', { defaultEndpoint: 'PJSIP/3001', skills: { support: 5 } }));
-  await addUser(db.pool, 'bob', 'agent', { defaultEndpoint: 'PJSIP/3002', skills: { billing: 5 } });
-  await addUser(db.pool, 'sue', 'supervisor');
+  const annId = ids.ann!;
   const customer = await db.pool.query<{ id: number }>(
     `INSERT INTO customers (name, company, tier, lifetime_value, preferred_language, notes) VALUES ('Li Wei', 'Acme', 'gold', 12500, 'zh', 'Prefers mornings') RETURNING id`,
   );
@@ -42,29 +34,6 @@ t.test('the screen-pop reaches the ringing agent, and only them', async (t) => {
     [customerId, CUSTOMER_NUMBER],
   );
 
-  const dir = t.testdir({
-    flows: { 'q.yaml': 'name: q\ndefault: true\nstart: wait\nsteps:\n  wait: { type: queue, queue: support }\n' },
-    rules: {
-      'r.yaml':
-        'queues:\n  - { name: support, ringTimeoutSeconds: 120, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\n  - { name: billing, whenNoAgents: { action: wait } }\nrules:\n  - { name: everyone, queue: support }\n',
-    },
-  });
-  const config = loadConfig({
-    HTTP_PORT: '0',
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    ARI_URL: simulator.url,
-    ARI_USER,
-    ARI_PASSWORD,
-    API_KEYS: API_KEY,
-    IVR_FLOWS_DIR: `${dir}/flows`,
-    ROUTING_RULES_DIR: `${dir}/rules`,
-    DEFAULT_REGION: 'CN',
-  });
-  const { logger, lines } = capturedLogger([ARI_PASSWORD, API_KEY, TEST_PASSWORD], 'info');
-  const server = await startServer(config, logger);
-  t.teardown(() => server.close());
 
   await t.rejects(openConsole(server, {}), /refused: 401/, 'no session, no socket');
   const annCookie = await login(server, 'ann');

@@ -1,24 +1,15 @@
 import type { Test } from 'tap';
-import { loadConfig } from '../../src/config/env.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { startSimulator, type RunningSimulator } from '../../src/telephony/simulator/index.js';
+import type { RunningServer } from '../../src/server.js';
+import type { RunningSimulator } from '../../src/telephony/simulator/index.js';
 import { eventually } from '../helpers/acd-site.js';
-import { addUser } from '../helpers/auth.js';
 import { login } from '../helpers/consoles.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { capturedLogger } from '../helpers/logs.js';
-import { createTestRedis } from '../helpers/redis.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { answerWhenRinging, apiFor, startSite } from '../helpers/site.js';
 import { ARI_PASSWORD, ARI_USER, waitUntil } from '../helpers/telephony.js';
 
 export const CALLER = '+8613800138000';
 
-export interface Reply {
-  status: number;
-  body: unknown;
-}
-
-export type Api = (method: string, path: string, body?: unknown) => Promise<Reply>;
+export type Api = ReturnType<typeof apiFor>;
 
 export interface SupervisionSite {
   db: TestDatabase;
@@ -34,73 +25,27 @@ export interface SupervisionSite {
 
 /**
  * A whole Ringside on the PBX simulator: agents ann (PJSIP/3001) and bob (PJSIP/3002), supervisor sue whose
- * phone is PJSIP/4001, admin ada without a phone. Every phone answers only when the test says.
+ * phone is PJSIP/4001, admin ada without a phone (PJSIP/4002 is a spare phone to monitor from). Every phone
+ * answers only when the test says.
  */
 export async function startSupervisionSite(t: Test): Promise<SupervisionSite> {
-  const db = await createTestDatabase(t);
-  const { prefix } = await createTestRedis(t);
-  const simulator = await startSimulator({
-    port: 0,
-    users: { [ARI_USER]: ARI_PASSWORD },
-    dialplanApps: ['ringside'],
-    timeScale: 0.1,
-    endpoints: {
-      'PJSIP/3001': { behaviour: 'manual' },
-      'PJSIP/3002': { behaviour: 'manual' },
-      'PJSIP/4001': { behaviour: 'manual' },
-      'PJSIP/4002': { behaviour: 'manual' },
-    },
+  const site = await startSite(t, {
+    wrapUpSeconds: 300,
+    users: [
+      { username: 'ann', role: 'agent', endpoint: 'PJSIP/3001', skills: { support: 5 } },
+      { username: 'bob', role: 'agent', endpoint: 'PJSIP/3002', skills: { support: 5 } },
+      { username: 'sue', role: 'supervisor', endpoint: 'PJSIP/4001' },
+      { username: 'ada', role: 'admin' },
+    ],
+    extraEndpoints: ['PJSIP/4002'],
   });
-  t.teardown(() => simulator.close());
-  const ids = {
-    ann: String(await addUser(db.pool, 'ann', 'agent', { defaultEndpoint: 'PJSIP/3001', skills: { support: 5 } })),
-    bob: String(await addUser(db.pool, 'bob', 'agent', { defaultEndpoint: 'PJSIP/3002', skills: { support: 5 } })),
-    sue: String(await addUser(db.pool, 'sue', 'supervisor', { defaultEndpoint: 'PJSIP/4001' })),
-    ada: String(await addUser(db.pool, 'ada', 'admin')),
-  };
-  const dir = t.testdir({
-    flows: { 'q.yaml': 'name: q\ndefault: true\nstart: wait\nsteps:\n  wait: { type: queue, queue: support }\n' },
-    rules: {
-      'r.yaml':
-        'queues:\n  - { name: support, ringTimeoutSeconds: 120, wrapUpSeconds: 300, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\n' +
-        '  - { name: billing, ringTimeoutSeconds: 120, wrapUpSeconds: 300, whenNoAgents: { action: wait }, announcements: { onEntry: false, everySeconds: 0 } }\n' +
-        'rules:\n  - { name: everyone, queue: support }\n',
-    },
-  });
-  const config = loadConfig({
-    HTTP_PORT: '0',
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    ARI_URL: simulator.url,
-    ARI_USER,
-    ARI_PASSWORD,
-    IVR_FLOWS_DIR: `${dir}/flows`,
-    ROUTING_RULES_DIR: `${dir}/rules`,
-    DEFAULT_REGION: 'CN',
-  });
-  const { logger, lines } = capturedLogger([ARI_PASSWORD], 'warn');
-  // SHOW_LOGS=1 prints the server's warnings and errors after the test.
-  t.teardown(() => {
-    if (process.env.SHOW_LOGS) console.error(lines.join('\n'));
-  });
-  const server = await startServer(config, logger);
-  t.teardown(() => server.close());
-
-  const apiFor = (cookie: string): Api => async (method, path, body) => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
-  };
+  const { db, simulator, server } = site;
+  const ids = { ann: site.ids.ann!, bob: site.ids.bob!, sue: site.ids.sue!, ada: site.ids.ada! };
   const api = {
-    ann: apiFor(await login(server, 'ann')),
-    bob: apiFor(await login(server, 'bob')),
-    sue: apiFor(await login(server, 'sue')),
-    ada: apiFor(await login(server, 'ada')),
+    ann: apiFor(server, await login(server, 'ann')),
+    bob: apiFor(server, await login(server, 'bob')),
+    sue: apiFor(server, await login(server, 'sue')),
+    ada: apiFor(server, await login(server, 'ada')),
   };
   const ari = `Basic ${Buffer.from(`${ARI_USER}:${ARI_PASSWORD}`).toString('base64')}`;
   const bridge = async (bridgeId: string) => {
@@ -112,15 +57,7 @@ export async function startSupervisionSite(t: Test): Promise<SupervisionSite> {
   const callAnn = async () => {
     const { channelId: callId } = await simulator.control.placeCall({ from: CALLER, to: '800' });
     await eventually(async () => (await acd.store.getAgent(ids.ann))?.status === 'offered', 10_000, 'the call offered to ann');
-    for (let tries = 0; ; tries++) {
-      try {
-        await simulator.control.answerEndpoint('PJSIP/3001');
-        break;
-      } catch (error) {
-        if (tries > 200) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 30));
-      }
-    }
+    await answerWhenRinging(simulator, 'PJSIP/3001');
     await waitUntil(() => acd.dispatcher.talkOf(ids.ann) !== undefined, 5000, 'ann talking to the caller');
     const talk = acd.dispatcher.talkOf(ids.ann)!;
     return { callId, legId: talk.legId, bridgeId: talk.bridgeId };

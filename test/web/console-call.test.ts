@@ -5,7 +5,8 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../helpers/auth.js';
 import { launchBrowser, openPage } from '../helpers/browser.js';
-import { answerWhenRinging, CUSTOMER_NUMBER, startConsoleSite } from '../helpers/console-site.js';
+import { CUSTOMER_NUMBER, startConsoleSite } from '../helpers/console-site.js';
+import { answerWhenRinging } from '../helpers/site.js';
 import { login, openConsole } from '../helpers/consoles.js';
 import { waitUntil } from '../helpers/telephony.js';
 
