@@ -102,8 +102,15 @@ async function seedAgents(agents: BenchAgent[]): Promise<void> {
   }
 }
 
+export interface PbxProcess {
+  child: ChildProcess;
+  request: (message: PbxRequest) => Promise<PbxReply>;
+  /** Asks the simulator to close, and kills it if it has not exited 10 s later. */
+  stop: () => Promise<void>;
+}
+
 /** The simulator process, answering requests in order of their id. */
-export function startPbx(): { child: ChildProcess; request: (message: PbxRequest) => Promise<PbxReply> } {
+export function startPbx(): PbxProcess {
   const here = fileURLToPath(import.meta.url);
   const child = fork(path.join(path.dirname(here), `acd-pbx${path.extname(here)}`), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (reply: PbxReply) => void; reject: (error: Error) => void }>();
@@ -124,7 +131,17 @@ export function startPbx(): { child: ChildProcess; request: (message: PbxRequest
       pending.set(id, { resolve, reject });
       child.send({ ...message, id });
     });
-  return { child, request };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      void request({ type: 'close' }).catch(() => undefined);
+    });
+  return { child, request, stop };
 }
 
 export async function startRouteStack(options: { agents: BenchAgent[]; queues: number; priority: number }): Promise<RouteStack> {
@@ -147,18 +164,7 @@ export async function startRouteStack(options: { agents: BenchAgent[]; queues: n
     await seedAgents(options.agents);
 
     const pbx = startPbx();
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (pbx.child.exitCode !== null) return resolve();
-          const timer = setTimeout(() => pbx.child.kill('SIGKILL'), 10_000);
-          pbx.child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          void pbx.request({ type: 'close' }).catch(() => undefined);
-        }),
-    );
+    cleanups.push(() => pbx.stop());
     const endpoints = Object.fromEntries(options.agents.map((agent) => [agent.endpoint, agent.phone]));
     const ready = await pbx.request({ type: 'start', options: { port: 0, users: { ringside: ARI_PASSWORD }, dialplanApps: ['ringside'], endpoints, timeScale: 1 } });
     if (ready.type !== 'ready') throw new Error('the simulator did not start');

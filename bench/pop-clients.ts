@@ -11,6 +11,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { loginCookie, pooled } from './client-helpers.js';
 
 export interface ClientSpec {
   /** The user's id: what the pops addressed to them carry as `agentId`. */
@@ -70,36 +71,8 @@ const MATCH = { none: 0, one: 1, several: 2 } as const;
 /** How the server's JSON of a pop message starts (hub.ts stringifies `{ type: 'pop', pop }`). */
 const POP_START = Buffer.from('{"type":"pop"');
 
-/** Runs `work` over `items`, `concurrency` at a time; counts failures, keeps the first error. */
-async function pooled<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<{ ok: number; failed: number; firstError?: string; ms: number }> {
-  const started = performance.now();
-  let next = 0;
-  let ok = 0;
-  let failed = 0;
-  let firstError: string | undefined;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        try {
-          await work(item);
-          ok += 1;
-        } catch (error) {
-          failed += 1;
-          firstError ??= String(error);
-        }
-      }
-    }),
-  );
-  return { ok, failed, ...(firstError ? { firstError } : {}), ms: Math.round(performance.now() - started) };
-}
-
 async function login(url: string, username: string, password: string): Promise<void> {
-  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const cookie = response.headers.get('set-cookie');
-  await response.arrayBuffer();
-  if (response.status !== 200 || !cookie) throw new Error(`login of ${username}: ${response.status}`);
-  cookies.set(username, cookie.split(';')[0]!);
+  cookies.set(username, await loginCookie(url, username, password));
 }
 
 /** One console: resolves once its snapshot has arrived (and, for an agent in the ACD, once logged in). */

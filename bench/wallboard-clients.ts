@@ -16,6 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { summarise, type LatencySummary } from './stats.js';
+import { loginCookie, pooled } from './client-helpers.js';
 
 export type WallboardClientsRequest =
   | { type: 'connect'; url: string; redisUrl: string; channel: string; users: Array<{ username: string; password: string }>; perUser: number; concurrency: number }
@@ -113,36 +114,6 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 
 const inWindow = (at: number) => at >= window.startAt && at < window.endAt;
 
-async function pooled<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<{ ok: number; failed: number; firstError?: string; ms: number }> {
-  const started = performance.now();
-  let next = 0;
-  let ok = 0;
-  let failed = 0;
-  let firstError: string | undefined;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        try {
-          await work(item);
-          ok += 1;
-        } catch (error) {
-          failed += 1;
-          firstError ??= String(error);
-        }
-      }
-    }),
-  );
-  return { ok, failed, ...(firstError ? { firstError } : {}), ms: Math.round(performance.now() - started) };
-}
-
-async function login(url: string, username: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const cookie = response.headers.get('set-cookie');
-  await response.arrayBuffer();
-  if (response.status !== 200 || !cookie) throw new Error(`login of ${username}: ${response.status}`);
-  return cookie.split(';')[0]!;
-}
 
 /** One wallboard: resolves with the number of queues in its snapshot once the snapshot has arrived. */
 function connect(url: string, cookie: string, board: Board, check: boolean): Promise<number> {
@@ -207,7 +178,7 @@ async function connectAll(request: Extract<WallboardClientsRequest, { type: 'con
   });
   await subscriber.subscribe(request.channel);
   const cookies: string[] = [];
-  for (const user of request.users) cookies.push(await login(request.url, user.username, user.password));
+  for (const user of request.users) cookies.push(await loginCookie(request.url, user.username, user.password));
   const specs = cookies.flatMap((cookie) => Array.from({ length: request.perUser }, () => cookie));
   let snapshotQueues = 0;
   const result = await pooled(specs, request.concurrency, async (cookie) => {

@@ -135,18 +135,7 @@ export async function startWallboardStack(options: WallboardStackOptions): Promi
     const users = await seedUsers(options);
 
     const pbx = startPbx();
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (pbx.child.exitCode !== null) return resolve();
-          const timer = setTimeout(() => pbx.child.kill('SIGKILL'), 10_000);
-          pbx.child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          void pbx.request({ type: 'close' }).catch(() => undefined);
-        }),
-    );
+    cleanups.push(() => pbx.stop());
     const endpoints = Object.fromEntries(users.agents.map((agent) => [agent.endpoint!, { behaviour: 'answer' as const, answerAfterMs: options.ringMs }]));
     const ready = await pbx.request({ type: 'start', options: { port: 0, users: { ringside: ARI_PASSWORD }, dialplanApps: ['ringside'], endpoints, timeScale: 1 } });
     if (ready.type !== 'ready') throw new Error('the simulator did not start');
