@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         api.addHook('preClose', () => supervision.stopAll());
       }
       if (deps.acd) registerConsoleRoutes(api, { db: deps.db, acd: deps.acd, dispositions: deps.config.dispositions, pauseReasons: deps.config.pauseReasons });
-      registerReportRoutes(api, { db: deps.db, timezone: deps.config.centerTimezone, queues: () => deps.acd?.rules().queues() ?? [] });
+      registerReportRoutes(api, { db: deps.db, logger: deps.logger, timezone: deps.config.centerTimezone, queues: () => deps.acd?.rules().queues() ?? [] });
       done();
     },
     { prefix: '/api' },

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/queryable.js';
+import { DEADLOCK_DETECTED, pgErrorCode, type Queryable } from '../db/queryable.js';
 import type { Logger } from '../logging/logger.js';
 
 const WRITE_ATTEMPTS = 5;
@@ -50,7 +50,8 @@ export class InteractionRecorder {
         await this.db.query(sql, params);
         return;
       } catch (error) {
-        const transient = error instanceof Error && /timeout|ECONNREFUSED|ECONNRESET|Connection terminated/i.test(error.message);
+        // A deadlock is possible, if unlikely, against the reports' roll-up locking the same bucket rows.
+        const transient = (error instanceof Error && /timeout|ECONNREFUSED|ECONNRESET|Connection terminated/i.test(error.message)) || pgErrorCode(error) === DEADLOCK_DETECTED;
         if (!transient || attempt >= WRITE_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }

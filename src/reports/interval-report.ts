@@ -1,12 +1,11 @@
 import type { Queryable } from '../db/queryable.js';
 import { QUEUE_DEFAULTS } from '../routing/queue-defaults.js';
+import { CALL_SUMS, callsCte, ROLLUP_SUMS } from './call-figures-sql.js';
 import type { IntervalMinutes, TimeRange } from './report-range.js';
+import { isBucketAligned, type QueueThreshold, type ReportRollup } from './report-rollup.js';
 
 /** A queue's service-level threshold, from the routing rules; a queue they no longer name gets the default. */
-export interface QueueThreshold {
-  name: string;
-  serviceLevelSeconds: number;
-}
+export type { QueueThreshold };
 
 export interface IntervalFigures {
   offered: number;
@@ -68,9 +67,10 @@ const percent = (part: number, whole: number): number | null => (whole === 0 ? n
  * The rules the live wallboard uses too: SL % = answered within the threshold ÷ (answered + abandoned), so
  * every abandon counts against it and calls that left for voicemail or a callback count in neither part.
  */
-function figuresOf(row: FigureRow): IntervalFigures {
+function figuresOf<Head extends object>(head: Head, row: FigureRow): Head & IntervalFigures {
   const handled = row.answered + row.abandoned;
-  return {
+  // One literal per row, not spreads of two: a day's agent report is 25,000 rows and spreading took most of its time.
+  return Object.assign(head, {
     offered: row.offered,
     answered: row.answered,
     abandoned: row.abandoned,
@@ -80,56 +80,49 @@ function figuresOf(row: FigureRow): IntervalFigures {
     asaSeconds: row.answered === 0 ? null : tenth(row.wait_sum / row.answered),
     ahtSeconds: row.talks === 0 ? null : tenth(row.talk_sum / row.talks),
     longestWaitSeconds: tenth(row.longest),
-  };
+  });
 }
 
-/**
- * One pass over the range's calls, read by queued_at from migration 007's covering index. A call is counted
- * in the interval it entered the queue, in the queue it was last in (a transfer or overflow moves it) and for
- * the agent it was last offered to. Answered: an agent took it and the caller did not hang up waiting
- * afterwards (after a blind transfer, say). Wait: until the answer, or until the hang-up for an abandon.
- * Talk: answer to end, hold included; the wrap-up after it is not recorded in PostgreSQL.
- * A plain GROUP BY (hashed; GROUPING SETS sorted a day's calls on disk) with totals added up in Node.
- */
-function figuresSql(by: 'queue' | 'agent', filtered: boolean): string {
+/** The live path, for a range that does not start and end on the roll-up's 15-minute buckets. */
+function liveFiguresSql(by: 'queue' | 'agent', filtered: boolean): string {
   const key = by === 'queue' ? 'i.queue' : 'i.agent_id';
   const filter = !filtered ? '' : by === 'queue' ? 'AND i.queue = $7' : 'AND i.agent_id = $7::bigint';
   return `
-    WITH thresholds AS (SELECT * FROM unnest($4::text[], $5::int[]) AS t (queue, seconds)),
-    calls AS (
-      SELECT ${key} AS key,
-             date_bin(make_interval(mins => $3), i.queued_at, $1::timestamptz) AS bucket,
-             c.answered, c.abandoned,
-             -- greatest() skips nulls (it would make a missing time 0 s), so each time is checked first.
-             CASE WHEN c.answered OR (c.abandoned AND i.ended_at IS NOT NULL) THEN
-               greatest(0, extract(epoch FROM CASE WHEN c.answered THEN i.answered_at ELSE i.ended_at END - coalesce(i.queued_at, i.arrived_at)))::float8
-             END AS wait,
-             CASE WHEN c.answered AND i.ended_at IS NOT NULL THEN greatest(0, extract(epoch FROM i.ended_at - i.answered_at))::float8 END AS talk,
-             coalesce(t.seconds, $6::int) AS threshold
-        FROM interactions i
-        CROSS JOIN LATERAL (
-          SELECT i.answered_at IS NOT NULL AND i.outcome IS DISTINCT FROM 'abandoned' AS answered,
-                 i.outcome IS NOT DISTINCT FROM 'abandoned' AS abandoned
-        ) c
-        LEFT JOIN thresholds t ON t.queue = i.queue
-       WHERE i.queued_at >= $1 AND i.queued_at < $2 AND i.queued_at IS NOT NULL AND i.queue IS NOT NULL
-         ${by === 'agent' ? 'AND i.agent_id IS NOT NULL' : ''} ${filter}
-    )
-    SELECT key::text AS key, extract(epoch FROM bucket)::float8 AS bucket,
-           count(*)::int AS offered,
-           count(*) FILTER (WHERE answered)::int AS answered,
-           count(*) FILTER (WHERE abandoned)::int AS abandoned,
-           count(*) FILTER (WHERE answered AND wait <= threshold)::int AS within,
-           coalesce(sum(wait) FILTER (WHERE answered), 0) AS wait_sum,
-           coalesce(sum(talk), 0) AS talk_sum,
-           count(talk)::int AS talks,
-           max(wait) AS longest
+    WITH ${callsCte({
+      names: '$4',
+      seconds: '$5',
+      fallback: '$6',
+      columns: `${key} AS key, date_bin(make_interval(mins => $3), i.queued_at, $1::timestamptz) AS bucket`,
+      where: `i.queued_at >= $1 AND i.queued_at < $2 ${by === 'agent' ? 'AND i.agent_id IS NOT NULL' : ''} ${filter}`,
+    })}
+    SELECT key::text AS key, extract(epoch FROM bucket)::float8 AS bucket, ${CALL_SUMS}
       FROM calls
-     GROUP BY key, bucket
-     ${by === 'queue' ? 'ORDER BY key, bucket' : ''}`;
+     GROUP BY key, bucket`;
 }
 
-async function figures(db: Queryable, by: 'queue' | 'agent', query: IntervalReportQuery, only: string | undefined): Promise<FigureRow[]> {
+/** Sums a range's 15-minute roll-up rows into its intervals (date_bin from `from`, itself a bucket start). */
+function rolledFiguresSql(by: 'queue' | 'agent', filtered: boolean): string {
+  const filter = !filtered ? '' : by === 'queue' ? 'AND queue = $4' : 'AND agent_id = $4::bigint';
+  return `
+    SELECT ${by === 'queue' ? 'queue' : 'agent_id'}::text AS key,
+           extract(epoch FROM date_bin(make_interval(mins => $3), bucket, $1::timestamptz))::float8 AS bucket,
+           ${ROLLUP_SUMS}
+      FROM report_rollup
+     WHERE bucket >= $1 AND bucket < $2 ${by === 'agent' ? 'AND agent_id IS NOT NULL' : ''} ${filter}
+     GROUP BY 1, 2`;
+}
+
+/**
+ * A plain GROUP BY (hashed; GROUPING SETS sorted a day's calls on disk) with totals added up in Node. With a
+ * roll-up and a range on its buckets the figures come from it (made current first); otherwise from the calls.
+ */
+async function figures(db: Queryable, rollup: ReportRollup | undefined, by: 'queue' | 'agent', query: IntervalReportQuery, only: string | undefined): Promise<FigureRow[]> {
+  const filter = only !== undefined ? [only] : [];
+  if (rollup && isBucketAligned(query.from) && isBucketAligned(query.to)) {
+    await rollup.refresh(query.from, query.to, query.thresholds);
+    const { rows } = await db.query<FigureRow>(rolledFiguresSql(by, only !== undefined), [query.from, query.to, query.intervalMinutes, ...filter]);
+    return rows;
+  }
   const params: unknown[] = [
     query.from,
     query.to,
@@ -137,9 +130,9 @@ async function figures(db: Queryable, by: 'queue' | 'agent', query: IntervalRepo
     query.thresholds.map((queue) => queue.name),
     query.thresholds.map((queue) => queue.serviceLevelSeconds),
     QUEUE_DEFAULTS.serviceLevelSeconds,
+    ...filter,
   ];
-  if (only !== undefined) params.push(only);
-  const { rows } = await db.query<FigureRow>(figuresSql(by, only !== undefined), params);
+  const { rows } = await db.query<FigureRow>(liveFiguresSql(by, only !== undefined), params);
   return rows;
 }
 
@@ -193,23 +186,22 @@ function split<Row>(query: IntervalReportQuery, rows: FigureRow[], toRow: (row: 
 }
 
 /** Per queue and interval, with totals per queue over the range; intervals without calls have no row. */
-export async function queueIntervalReport(db: Queryable, query: IntervalReportQuery & { queue?: string }): Promise<IntervalReport<QueueIntervalRow>> {
+export async function queueIntervalReport(db: Queryable, query: IntervalReportQuery & { queue?: string }, rollup?: ReportRollup): Promise<IntervalReport<QueueIntervalRow>> {
   const thresholds = new Map(query.thresholds.map((queue) => [queue.name, queue.serviceLevelSeconds]));
-  const rows = await figures(db, 'queue', query, query.queue);
-  return split(query, rows, (row, interval) => ({
-    ...interval,
-    queue: row.key,
-    serviceLevelSeconds: thresholds.get(row.key) ?? QUEUE_DEFAULTS.serviceLevelSeconds,
-    ...figuresOf(row),
-  }));
+  const rows = (await figures(db, rollup, 'queue', query, query.queue)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (a.bucket ?? 0) - (b.bucket ?? 0)));
+  return split(query, rows, (row, interval) =>
+    figuresOf({ intervalStart: interval.intervalStart, intervalStartLocal: interval.intervalStartLocal, queue: row.key, serviceLevelSeconds: thresholds.get(row.key) ?? QUEUE_DEFAULTS.serviceLevelSeconds }, row),
+  );
 }
 
 /** Per agent and interval, each call against its own queue's threshold; totals per agent over the range. */
-export async function agentIntervalReport(db: Queryable, query: IntervalReportQuery & { agentId?: string }): Promise<IntervalReport<AgentIntervalRow>> {
+export async function agentIntervalReport(db: Queryable, query: IntervalReportQuery & { agentId?: string }, rollup?: ReportRollup): Promise<IntervalReport<AgentIntervalRow>> {
   // Sorted as numbers, not as the text keys: agent 10 after agent 9.
-  const rows = (await figures(db, 'agent', query, query.agentId)).sort((a, b) => Number(a.key) - Number(b.key) || (a.bucket ?? 0) - (b.bucket ?? 0));
+  const rows = (await figures(db, rollup, 'agent', query, query.agentId)).sort((a, b) => Number(a.key) - Number(b.key) || (a.bucket ?? 0) - (b.bucket ?? 0));
   const ids = [...new Set(rows.map((row) => row.key))];
   const { rows: users } = await db.query<{ id: string; display_name: string }>('SELECT id::text AS id, display_name FROM users WHERE id = ANY($1::bigint[])', [ids]);
   const names = new Map(users.map((user) => [user.id, user.display_name]));
-  return split(query, rows, (row, interval) => ({ ...interval, agentId: row.key, displayName: names.get(row.key) ?? '', ...figuresOf(row) }));
+  return split(query, rows, (row, interval) =>
+    figuresOf({ intervalStart: interval.intervalStart, intervalStartLocal: interval.intervalStartLocal, agentId: row.key, displayName: names.get(row.key) ?? '' }, row),
+  );
 }

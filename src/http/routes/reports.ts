@@ -5,6 +5,8 @@ import type { Pool } from '../../db/pool.js';
 import { toCsv, type CsvColumn } from '../../reports/csv.js';
 import { searchInteractions } from '../../reports/interaction-search.js';
 import { agentIntervalReport, queueIntervalReport, type QueueThreshold } from '../../reports/interval-report.js';
+import type { Logger } from '../../logging/logger.js';
+import { ReportRollup } from '../../reports/report-rollup.js';
 import { AGENT_REPORT_COLUMNS, csvRowsOf, INTERACTION_COLUMNS, QUEUE_REPORT_COLUMNS } from '../../reports/report-csv.js';
 import { parseRange, parseReportRange } from '../../reports/report-range.js';
 import { AgentReport, AgentReportQuery, InteractionPage, InteractionQuery, QueueReport, QueueReportQuery } from '../../reports/schemas.js';
@@ -16,6 +18,7 @@ const CSV_NOTE = 'JSON, or CSV with a header line when `format=csv` or `Accept: 
 
 export interface ReportRoutesOptions {
   db: Pool;
+  logger: Logger;
   timezone: string;
   /** The routing rules' queues as loaded now: their service-level thresholds. */
   queues: () => readonly QueueThreshold[];
@@ -37,8 +40,14 @@ function sendCsv<Row>(reply: FastifyReply, filename: string, columns: ReadonlyAr
 /** Local dates in file names: what the supervisor asked for, not UTC. */
 const fileStamp = (value: string): string => value.replace(/[^0-9A-Za-z-]+/g, '');
 
-export function registerReportRoutes(parent: FastifyInstance, { db, timezone, queues }: ReportRoutesOptions): void {
+export function registerReportRoutes(parent: FastifyInstance, { db, logger, timezone, queues }: ReportRoutesOptions): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const rollup = new ReportRollup(db, logger);
+  app.addHook('onReady', (done) => {
+    rollup.start(queues);
+    done();
+  });
+  app.addHook('onClose', async () => rollup.stop());
 
   app.get(
     '/reports/queues',
@@ -56,7 +65,7 @@ export function registerReportRoutes(parent: FastifyInstance, { db, timezone, qu
     async (request, reply) => {
       const { from, to, interval, queue } = request.query;
       const range = parseReportRange({ from, to }, interval, timezone);
-      const report = await queueIntervalReport(db, { ...range, intervalMinutes: interval, timezone, thresholds: queues(), ...(queue !== undefined ? { queue } : {}) });
+      const report = await queueIntervalReport(db, { ...range, intervalMinutes: interval, timezone, thresholds: queues(), ...(queue !== undefined ? { queue } : {}) }, rollup);
       if (!wantsCsv(request)) return report;
       return sendCsv(reply, `queues_${fileStamp(from)}_${fileStamp(to)}_${interval}min.csv`, QUEUE_REPORT_COLUMNS, csvRowsOf(report));
     },
@@ -78,7 +87,7 @@ export function registerReportRoutes(parent: FastifyInstance, { db, timezone, qu
     async (request, reply) => {
       const { from, to, interval, agentId } = request.query;
       const range = parseReportRange({ from, to }, interval, timezone);
-      const report = await agentIntervalReport(db, { ...range, intervalMinutes: interval, timezone, thresholds: queues(), ...(agentId !== undefined ? { agentId } : {}) });
+      const report = await agentIntervalReport(db, { ...range, intervalMinutes: interval, timezone, thresholds: queues(), ...(agentId !== undefined ? { agentId } : {}) }, rollup);
       if (!wantsCsv(request)) return report;
       return sendCsv(reply, `agents_${fileStamp(from)}_${fileStamp(to)}_${interval}min.csv`, AGENT_REPORT_COLUMNS, csvRowsOf(report));
     },
