@@ -52,7 +52,7 @@ export class AcdStore {
       JSON.stringify(call.skills ?? {}),
       call.priority ?? 0,
       call.enqueuedAt ?? this.now(),
-      this.node,
+      call.owner ?? this.node,
       call.rule ?? '',
     ]);
     if ('error' in reply) throw conflict(`call ${call.callId} is already in the ACD`);

@@ -19,7 +19,7 @@ import { StaffingView } from './staffing-view.js';
 import { Conversations, type Talk, type TalkState, type TransferOrder } from './conversations.js';
 import { Consultations } from './consultation.js';
 import { directQueue, isDirectQueue } from './direct-queue.js';
-import { WaitingRoom, newPlan, recoveredPlan, type Waiter } from './waiting-room.js';
+import { WaitingRoom, newPlan, recoveredPlan, type Waiter, type WaitPlan } from './waiting-room.js';
 import { notFound } from '../errors.js';
 import type { OfferContext } from '../screenpop/pop-builder.js';
 
@@ -55,6 +55,17 @@ export interface DispatcherOptions {
   talkChanged?: (talk: Talk, state: TalkState) => void;
   /** The agents' phones are about to ring for a call (the screen-pop goes out from here); must not throw. */
   offered?: (offer: OfferContext) => void;
+  /** Calls Ringside places (callbacks): their stand-ins in the ACD have no caller yet; these run their offers. */
+  outbound?: () => OutboundCalls | undefined;
+  /** A caller booked a callback in the queue. */
+  callbackBooked?: (callbackId: number) => void;
+}
+
+/** Runs the offers of ACD stand-ins for calls Ringside will place (a callback keeping its place in line). */
+export interface OutboundCalls {
+  handles(callId: string): boolean;
+  /** The ACD reserved these agents for the stand-in; must settle every agent whatever happens. */
+  offered(assignment: Assignment): Promise<void>;
 }
 
 const DEFAULT_WRAP_UP_SECONDS = 30;
@@ -120,6 +131,7 @@ export class AcdDispatcher {
         emit: (event) => this.emit(event),
         retry: (callId) => void this.tryForCall(callId),
         leave: (callId) => this.leave(callId),
+        callbackBooked: (callbackId) => options.callbackBooked?.(callbackId),
       },
       this.waiting,
     );
@@ -327,6 +339,15 @@ export class AcdDispatcher {
 
   /** The error boundary of an offer: whatever fails, the caller is not left waiting in silence with a ringing agent. */
   private async offerSafely(assignment: Assignment): Promise<void> {
+    const outbound = this.options.outbound?.();
+    if (!assignment.remote && outbound?.handles(assignment.callId) && !this.waiting.has(assignment.callId)) {
+      for (const event of assignment.events) this.agentChanged(event);
+      await outbound.offered(assignment).catch(async (error: unknown) => {
+        this.problem(this.log, { err: error, callId: assignment.callId }, 'placing a call failed; its agents are free again');
+        await this.releasePlaceholder(assignment.callId);
+      });
+      return;
+    }
     if (assignment.remote) {
       // The owner of the caller's channel rings the agents (its inbox); this node only reports the decision.
       for (const event of assignment.events) this.agentChanged(event);
@@ -372,7 +393,8 @@ export class AcdDispatcher {
     const reachable = contacts.filter((contact): contact is AgentContact => contact !== undefined);
     call.offering = true;
     for (const event of assignment.events) this.agentChanged(event);
-    for (const agentId of assignment.agents) this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.plan.queue.name, agentId, at: Date.now() });
+    // A placed call is not a queue's caller: the queue's figures leave it out.
+    if (!call.outbound) for (const agentId of assignment.agents) this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.plan.queue.name, agentId, at: Date.now() });
     // Known at once: the call may end before any later step runs.
     call.settle('abandoned', `offered:${assignment.agentId}`);
     if (reachable.length === 0) {
@@ -459,7 +481,7 @@ export class AcdDispatcher {
     }
     this.agentChanged(await this.options.store.agentAnswered(assignment.agentId));
     this.waiting.delete(session.channelId);
-    this.emit({ type: 'call.answered', callId: session.channelId, queue: call.plan.queue.name, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
+    if (!call.outbound) this.emit({ type: 'call.answered', callId: session.channelId, queue: call.plan.queue.name, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
     call.settle('answered', `agent:${assignment.agentId}`);
     void this.options.recorder.answered(session.channelId, assignment.agentId);
     session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
@@ -506,6 +528,46 @@ export class AcdDispatcher {
     session.log.info({ queue: held.queue }, 'waiting call recovered at its place');
     void this.tryForCall(callId);
     return 'adopted';
+  }
+
+  /** Looks for an agent for a stand-in this node does not hold as a caller (a callback waiting for its turn). */
+  async assignNow(callId: string): Promise<void> {
+    const assignment = await this.options.store.assignForCall(callId).catch((error: unknown) => {
+      this.problem(this.log, { err: error, callId }, 'could not look for an agent');
+      return null;
+    });
+    if (assignment) await this.offerSafely(assignment);
+  }
+
+  /** A stand-in's attempt ended without a conversation: it leaves the ACD and its agents are free again. */
+  async releasePlaceholder(callId: string): Promise<void> {
+    const removed = await this.options.store.removeCall(callId).catch(() => null);
+    if (removed?.state !== 'offered') return;
+    for (const event of removed.events ?? []) this.agentChanged(event);
+    await Promise.all(removed.agents.map((agentId) => this.agentFree(agentId)));
+  }
+
+  /** The reserved agent did not answer for a stand-in: it goes back to its place, the agent is paused "missed". */
+  async placeholderMissed(assignment: Assignment, reason: LegFailure): Promise<void> {
+    for (const agentId of assignment.agents) this.emit({ type: 'call.missed', callId: assignment.callId, queue: '', agentId, reason, at: Date.now() });
+    const requeued = await this.options.store.requeueAtFront(assignment.callId).catch(() => null);
+    for (const event of requeued?.events ?? []) this.agentChanged(event);
+    await this.assignNow(assignment.callId);
+  }
+
+  /**
+   * A call Ringside placed is up (the customer answered): from here it is a caller like any other, held by this
+   * node, its agents still reserved by `assignment`. With `answeredLeg` (agent first) the two are bridged at once;
+   * otherwise the reserved agent's phone rings now.
+   */
+  async takeOutbound(session: CallSession, assignment: Assignment, plan: WaitPlan, settle: WaitingCall['settle'], answeredLeg?: { legId: string; hungUp: Promise<unknown> }): Promise<void> {
+    const call = this.hold({ session, enqueuedAt: Date.now(), settle, offering: true, plan, outbound: true });
+    if (answeredLeg) {
+      await this.connect(assignment, call, answeredLeg.legId, answeredLeg.hungUp);
+      return;
+    }
+    call.offering = false;
+    await this.offerSafely({ ...assignment, events: [] });
   }
 
   /** The agent ends their wrap-up before its time: available at once, and offered the next call. */

@@ -90,15 +90,16 @@ export interface CallbackBooking {
   phoneE164: string;
   queue: string;
   enqueuedAt: number;
+  maxAttempts: number;
 }
 
 /** Stores a callback that keeps the caller's place in line (the time they joined the queue); returns its id. */
-export async function bookCallback(db: Queryable, { callId, phoneE164, queue, enqueuedAt }: CallbackBooking): Promise<number> {
+export async function bookCallback(db: Queryable, { callId, phoneE164, queue, enqueuedAt, maxAttempts }: CallbackBooking): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO callbacks (customer_id, interaction_id, phone_e164, queue, queue_entered_at)
-     SELECT i.customer_id, i.id, $2, $3, $4 FROM (SELECT 1) AS one LEFT JOIN interactions i ON i.call_id = $1
+    `INSERT INTO callbacks (source, customer_id, interaction_id, phone_e164, queue, queue_entered_at, max_attempts, requested_by)
+     SELECT 'queue', i.customer_id, i.id, $2, $3, $4, $5, 'caller' FROM (SELECT 1) AS one LEFT JOIN interactions i ON i.call_id = $1
      RETURNING id`,
-    [callId, phoneE164, queue, new Date(enqueuedAt)],
+    [callId, phoneE164, queue, new Date(enqueuedAt), maxAttempts],
   );
   return Number(rows[0]!.id);
 }

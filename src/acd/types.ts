@@ -17,6 +17,8 @@ export interface CallToQueue {
   enqueuedAt?: number;
   /** The routing rule that sent the call (its escalation ladder survives a restart). */
   rule?: string;
+  /** '' for a stand-in no node holds a channel for (a callback): whichever node assigns it runs the offer. */
+  owner?: '';
 }
 
 export interface AgentProfile {

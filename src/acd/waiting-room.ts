@@ -51,6 +51,8 @@ export interface Waiter {
   offering: boolean;
   plan: WaitPlan;
   settle: (outcome: InteractionOutcome, detail: string) => void;
+  /** A call Ringside placed (a callback): not counted in its queue's figures. */
+  outbound?: boolean;
 }
 
 export interface WaitingRoomHost {
@@ -66,6 +68,8 @@ export interface WaitingRoomHost {
   retry: (callId: string) => void;
   /** Takes the call out of the ACD for good; false when it is ringing an agent or already gone. */
   leave: (callId: string) => Promise<boolean>;
+  /** A callback was booked: from now on the callbacks keep the caller's place and dial them. */
+  callbackBooked?: (callbackId: number) => void;
 }
 
 /** Every caller is looked at once a second, a tenth of them every 100 ms: one long pass would stall the node. */
@@ -140,6 +144,7 @@ export class WaitingRoom {
     if (waitedSeconds >= plan.queue.maxWaitSeconds) return true;
     const step = plan.decision?.escalations[plan.stepsApplied];
     if (step && step.after <= waitedSeconds) return true;
+    if (this.callbackDue(plan, waitedSeconds)) return true;
     const { staffing } = this.host;
     if (plan.queue.whenNoAgents.action !== 'wait' && staffing.ready && staffing.loggedIn(plan.queues, plan.skills) === 0) return true;
     return this.announcementDue(waiter, now);
@@ -163,7 +168,16 @@ export class WaitingRoom {
       return this.escalate(callId, waiter, plan.decision, waitedSeconds);
     }
     if (plan.queue.whenNoAgents.action !== 'wait' && (await this.nobodyStaffed(waiter))) return this.act(callId, waiter, plan.queue.whenNoAgents, 'no_agents');
+    if (this.callbackDue(plan, waitedSeconds)) return this.act(callId, waiter, { action: 'callback' }, 'escalation');
     if (this.announcementDue(waiter, now)) await this.announce(callId, waiter, now);
+  }
+
+  /** The queue's own callback offer: after a wait, or once the announced estimate is above its threshold. Once per call. */
+  private callbackDue(plan: WaitPlan, waitedSeconds: number): boolean {
+    if (plan.callbackOffered) return false;
+    const { offerAfterSeconds, offerWhenEstimateAboveSeconds } = plan.queue.callback;
+    if (offerAfterSeconds !== null && waitedSeconds >= offerAfterSeconds) return true;
+    return offerWhenEstimateAboveSeconds !== null && plan.lastEstimate !== undefined && plan.lastEstimate > offerWhenEstimateAboveSeconds;
   }
 
   /** One step of the rule's ladder: relax a skill, add or change queue, offer a callback, or voicemail. */
@@ -214,8 +228,9 @@ export class WaitingRoom {
         );
         // Out of the line first: if an agent was found meanwhile, the caller talks to them and no callback is booked.
         if (number === null || !(await this.leaveFor(callId, waiter, 'callback', 'caller_choice'))) return;
-        const id = await bookCallback(this.host.db, { callId, phoneE164: number, queue: plan.queue.name, enqueuedAt: waiter.enqueuedAt });
+        const id = await bookCallback(this.host.db, { callId, phoneE164: number, queue: plan.queue.name, enqueuedAt: waiter.enqueuedAt, maxAttempts: plan.queue.callback.attempts });
         waiter.settle('callback', `callback:${id}`);
+        this.host.callbackBooked?.(id);
         await confirmCallbackAndHangUp(session);
         return;
       }

@@ -47,6 +47,8 @@ export interface CallRegistryOptions {
 export class CallRegistry {
   private readonly sessions = new Map<string, CallSession>();
   private readonly legOwners = new Map<string, CallSession>();
+  /** Calls this node places: each ends through its own handler, not the inbound flow. */
+  private readonly placed = new Map<string, (how: 'hung-up' | 'left-application') => void>();
   private readonly log: Logger;
   private stopping = false;
 
@@ -131,6 +133,28 @@ export class CallRegistry {
     void this.runFlow(session);
   }
 
+  /**
+   * A session for a call this node is about to originate (channel id chosen by the caller): its events reach it
+   * from the first one, and `ended` runs once when it is over. `release` closes it if the channel never came up.
+   */
+  placeOutbound(call: ArrivedCall, ended: (how: 'hung-up' | 'left-application') => void): CallSession {
+    if (this.sessions.has(call.channelId)) throw new Error(`call ${call.channelId} is already live`);
+    const log = this.options.logger.child({ callId: call.channelId });
+    const session = new CallSession(call, this.options.telephony, log, {
+      adopt: (leg, owner) => this.legOwners.set(leg, owner),
+      release: (leg) => this.legOwners.delete(leg),
+    });
+    session.handedOff = true;
+    this.sessions.set(call.channelId, session);
+    this.placed.set(call.channelId, ended);
+    return session;
+  }
+
+  /** A placed call whose channel never came up (or is gone without an event): closed as hung up. */
+  release(session: CallSession): void {
+    this.finish(session, 'hung-up');
+  }
+
   private async runFlow(session: CallSession): Promise<void> {
     try {
       await this.options.flow.run(session);
@@ -171,7 +195,10 @@ export class CallRegistry {
     if (this.sessions.get(session.channelId) !== session) return;
     session.close();
     try {
-      this.options.flow.onCallEnded?.(session, how);
+      const placed = this.placed.get(session.channelId);
+      this.placed.delete(session.channelId);
+      if (placed) placed(how);
+      else this.options.flow.onCallEnded?.(session, how);
     } catch (error) {
       session.log.error({ err: error }, 'error while closing the call');
     }

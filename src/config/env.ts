@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { HoursFormatError, parseDailyHours, parseWeeklyHours, type WeeklyHours } from '../callbacks/calling-hours.js';
 
 /**
  * Every setting Ringside reads from the environment. `expect` is what the
@@ -72,6 +73,22 @@ const EnvSchema = Type.Object({
     pattern: '^[A-Za-z0-9_-]{1,80}$',
     expect: 'a dialplan context name (where calls go when Ringside cannot handle them)',
   }),
+  OUTBOUND_ENDPOINT: Type.String({
+    default: 'PJSIP/{number}@carrier',
+    pattern: '^[A-Za-z][A-Za-z0-9]*/[^\\s]*\\{number\\}[^\\s]*$',
+    expect: 'an ARI endpoint with {number} where the E.164 number goes, e.g. PJSIP/{number}@carrier',
+  }),
+  OUTBOUND_CALLER_ID: Type.String({ default: '', pattern: '^\\+?[0-9]{0,20}$', expect: 'the number customers see on callbacks and campaign calls (digits, optional +), or empty' }),
+  CENTER_HOURS: Type.String({
+    default: 'mon-fri 09:00-18:00',
+    maxLength: 500,
+    expect: 'opening hours for callbacks and campaigns in CENTER_TIMEZONE, e.g. "mon-fri 09:00-18:00, sat 10:00-14:00"',
+  }),
+  CUSTOMER_CALLING_HOURS: Type.String({
+    default: '09:00-21:00',
+    maxLength: 200,
+    expect: 'the hours a customer may be called in their own time zone, e.g. "09:00-21:00"',
+  }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -104,6 +121,7 @@ export interface Config {
   ari: { url: string; user: string; password: string; app: string; fallbackContext: string; transferContext: string };
   ivrFlowsDir: string;
   routingRulesDir: string;
+  outbound: { endpoint: string; callerId: string; centerHours: WeeklyHours; customerHours: Array<[number, number]> };
 }
 
 export class ConfigError extends Error {
@@ -181,6 +199,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   validUrl('ARI_URL', env.ARI_URL);
   if (!validTimeZone(env.CENTER_TIMEZONE)) throw new ConfigError('CENTER_TIMEZONE', expectationOf('CENTER_TIMEZONE'));
   if (!isSupportedCountry(env.DEFAULT_REGION)) throw new ConfigError('DEFAULT_REGION', expectationOf('DEFAULT_REGION'));
+  const centerHours = hoursOr('CENTER_HOURS', () => parseWeeklyHours(env.CENTER_HOURS));
+  const customerHours = hoursOr('CUSTOMER_CALLING_HOURS', () => parseDailyHours(env.CUSTOMER_CALLING_HOURS));
   const apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter((key) => key !== '');
   if (apiKeys.some((key) => key.length < 16)) throw new ConfigError('API_KEYS', expectationOf('API_KEYS'));
 
@@ -204,7 +224,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT, transferContext: env.ARI_TRANSFER_CONTEXT },
     ivrFlowsDir: path.resolve(process.cwd(), env.IVR_FLOWS_DIR),
     routingRulesDir: path.resolve(process.cwd(), env.ROUTING_RULES_DIR),
+    outbound: { endpoint: env.OUTBOUND_ENDPOINT, callerId: env.OUTBOUND_CALLER_ID, centerHours, customerHours },
   };
+}
+
+function hoursOr<T>(variable: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof HoursFormatError) throw new ConfigError(variable, `${expectationOf(variable)}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The values that must never reach a log line, whatever object carries them. */

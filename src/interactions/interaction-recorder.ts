@@ -83,6 +83,17 @@ export class InteractionRecorder {
     );
   }
 
+  /** A call Ringside places to a customer (a callback attempt): on their history from the dial on. */
+  openOutbound(call: { callId: string; customerId: number | null; e164: string; queue: string; callbackId: number }): Promise<void> {
+    return this.enqueue(
+      call.callId,
+      'the outbound call',
+      `INSERT INTO interactions (call_id, customer_id, direction, caller_number, caller_e164, dialled_number, queue, callback_id, flow)
+       VALUES ($1, $2, 'outbound', $3, $3, $3, $4, $5, 'callback') ON CONFLICT (call_id) DO NOTHING`,
+      [call.callId, call.customerId, call.e164, call.queue, call.callbackId],
+    );
+  }
+
   step(callId: string, entry: IvrPathEntry): Promise<void> {
     return this.enqueue(callId, 'an IVR step', `UPDATE interactions SET ivr_path = ivr_path || $2::jsonb, updated_at = now() WHERE call_id = $1`, [
       callId,

@@ -16,6 +16,7 @@ export const QUEUE_DEFAULTS = {
   whenNoAgents: { action: 'voicemail' },
   whenFull: { action: 'voicemail' },
   whenMaxWait: { action: 'voicemail' },
+  callback: { mode: 'agent_first', attempts: 3, retryAfterSeconds: 600, ringSeconds: 30, offerAfterSeconds: null, offerWhenEstimateAboveSeconds: null },
 } as const satisfies Omit<QueueDefinition, 'name' | 'description' | 'alerts'> & { alerts: Omit<QueueDefinition['alerts'], 'longestWaitAboveSeconds'> };
 
 /** A queue as written, with every default filled in. */
@@ -39,5 +40,13 @@ export function resolveQueue(queue: QueueSchema): QueueDefinition {
     whenNoAgents: queue.whenNoAgents ?? { ...QUEUE_DEFAULTS.whenNoAgents },
     whenFull: queue.whenFull ?? { ...QUEUE_DEFAULTS.whenFull },
     whenMaxWait: queue.whenMaxWait ?? { ...QUEUE_DEFAULTS.whenMaxWait },
+    callback: {
+      mode: queue.callback?.mode ?? QUEUE_DEFAULTS.callback.mode,
+      attempts: queue.callback?.attempts ?? QUEUE_DEFAULTS.callback.attempts,
+      retryAfterSeconds: queue.callback?.retryAfterSeconds ?? QUEUE_DEFAULTS.callback.retryAfterSeconds,
+      ringSeconds: queue.callback?.ringSeconds ?? QUEUE_DEFAULTS.callback.ringSeconds,
+      offerAfterSeconds: queue.callback?.offerAfterSeconds ?? QUEUE_DEFAULTS.callback.offerAfterSeconds,
+      offerWhenEstimateAboveSeconds: queue.callback?.offerWhenEstimateAboveSeconds ?? QUEUE_DEFAULTS.callback.offerWhenEstimateAboveSeconds,
+    },
   };
 }

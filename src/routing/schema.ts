@@ -54,6 +54,24 @@ export const QueueAlertsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** How the queue's callbacks are offered and dialled (src/callbacks). */
+export const QueueCallbackSchema = Type.Object(
+  {
+    /** agent_first: the reserved agent's phone rings, then the customer is dialled; customer_first: the reverse. */
+    mode: Type.Optional(Type.Union([Type.Literal('agent_first'), Type.Literal('customer_first')])),
+    /** Dial attempts before the callback fails and becomes a task for a person. */
+    attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+    /** How long the customer's phone rings. */
+    ringSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 120 })),
+    /** Offer a callback to a caller who has waited this long… */
+    offerAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
+    /** …or as soon as their announced wait estimate is above this. */
+    offerWhenEstimateAboveSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
+  },
+  { additionalProperties: false },
+);
+
 export const QueueSchema = Type.Object(
   {
     name: QueueName,
@@ -71,6 +89,7 @@ export const QueueSchema = Type.Object(
     whenNoAgents: Type.Optional(QueueAction),
     whenFull: Type.Optional(QueueAction),
     whenMaxWait: Type.Optional(QueueAction),
+    callback: Type.Optional(QueueCallbackSchema),
   },
   { additionalProperties: false },
 );
@@ -92,6 +111,14 @@ export interface QueueDefinition {
   whenNoAgents: QueueAction;
   whenFull: QueueAction;
   whenMaxWait: QueueAction;
+  callback: {
+    mode: 'agent_first' | 'customer_first';
+    attempts: number;
+    retryAfterSeconds: number;
+    ringSeconds: number;
+    offerAfterSeconds: number | null;
+    offerWhenEstimateAboveSeconds: number | null;
+  };
 }
 
 /** The IVR's condition fields, plus what routing learns from the CRM and the call history (see facts.ts). */

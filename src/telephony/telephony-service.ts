@@ -10,7 +10,7 @@ import { InteractionRecorder } from '../interactions/interaction-recorder.js';
 import { AcdHandoff } from '../acd/acd-handoff.js';
 import { AcdStore } from '../acd/acd-store.js';
 import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
-import { AcdDispatcher } from '../acd/dispatcher.js';
+import { AcdDispatcher, type OutboundCalls } from '../acd/dispatcher.js';
 import { NodeDuties } from '../acd/node-duties.js';
 import { AgentControl } from '../acd/agent-control.js';
 import type { AgentStateEvent } from '../agents/agent-state.js';
@@ -32,6 +32,8 @@ import { directQueueOf } from '../acd/direct-queue.js';
 import { agentFeed } from '../realtime/agent-feed.js';
 import { callViewOf } from '../console/call-view.js';
 import { PopService } from '../screenpop/pop-service.js';
+import { CallbackDialer } from '../callbacks/callback-dialer.js';
+import { CallbackService } from '../callbacks/callback-service.js';
 
 /** The ACD of this node: its store, dispatcher and the agents it knows. */
 export interface AcdService {
@@ -43,6 +45,8 @@ export interface AcdService {
   /** Agent state requests from the API. */
   control: AgentControl;
   rules: () => RulesCatalog;
+  /** Callbacks: requests, their place in line, the dialling. */
+  callbacks: CallbackService;
 }
 
 export interface TelephonyService {
@@ -99,7 +103,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     if (event.type === 'agent.state') pops.agentState(event.agentId, event.to);
   });
   const wrapUpOf = (queue: string) => rules.current().queue(queue)?.wrapUpSeconds ?? 30;
-  const dispatcher = new AcdDispatcher({
+  const dispatcher: AcdDispatcher = new AcdDispatcher({
     store,
     recorder,
     agents: (agentId) => agents.find((agent) => agent.agentId === agentId),
@@ -110,6 +114,8 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     logger,
     events,
     offered: (offer) => pops.offeredSafely(offer),
+    outbound: (): OutboundCalls => callbacks,
+    callbackBooked: (id: number): void => callbacks.booked(id),
     talkChanged: (talk, state) => toAgent(talk.agentId, { type: 'call.update', call: callViewOf(talk, state) }),
   });
   // Strategies live in Redis with the queues, so every node's assignment script sees the same one.
@@ -143,6 +149,9 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     login,
     control: new AgentControl({ store, dispatcher, login, pauseReasons: config.pauseReasons }),
     rules: () => rules.current(),
+    get callbacks() {
+      return callbacks;
+    },
   };
   const ivr =
     flow ??
@@ -156,11 +165,36 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
       recovery: dispatcher,
     });
   const telephony = new AriTelephony({ url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app, logger });
-  const calls = new CallRegistry({
+  const calls: CallRegistry = new CallRegistry({
     telephony,
     store: new CallStore(redis, config.ari.app, config.nodeId),
     flow: ivr,
     fallback: { context: config.ari.fallbackContext },
+    logger,
+  });
+  const dialer: CallbackDialer = new CallbackDialer({
+    agents: (agentId) => agents.find((agent) => agent.agentId === agentId),
+    recorder,
+    placeOutbound: ({ channelId, number }, ended) =>
+      calls.placeOutbound({ channelId, callerNumber: number, callerName: '', dialledNumber: number, arrivedAt: new Date() }, ended),
+    release: (session) => calls.release(session),
+    takeOutbound: (session, assignment, plan, settle, answeredLeg) => dispatcher.takeOutbound(session, assignment, plan, settle, answeredLeg),
+    releasePlaceholder: (callId) => dispatcher.releasePlaceholder(callId),
+    placeholderMissed: (assignment, reason) => dispatcher.placeholderMissed(assignment, reason),
+    offered: (offer) => pops.offeredSafely(offer),
+    endpoint: (e164) => config.outbound.endpoint.replace('{number}', e164),
+    callerId: config.outbound.callerId,
+  });
+  const callbacks: CallbackService = new CallbackService({
+    db,
+    acd: store,
+    queue: (name) => rules.current().queue(name),
+    dialer,
+    assignNow: (callId) => dispatcher.assignNow(callId),
+    releasePlaceholder: (callId) => dispatcher.releasePlaceholder(callId),
+    calling: { center: config.outbound.centerHours, centerZone: config.centerTimezone, customer: config.outbound.customerHours },
+    redisUrl: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
     logger,
   });
   return {
@@ -181,10 +215,12 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
       dispatcher.start();
       await telephony.start();
       duties.start();
+      await callbacks.start();
     },
     stop: async () => {
       flows.close();
       rules.close();
+      await callbacks.stop();
       dispatcher.stop();
       await duties.stop();
       calls.shutdown();

@@ -156,7 +156,7 @@ t.test('a callback offered on the ladder: the caller presses 1, confirms the num
   const queued = ofType(rig.events, 'call.queued')[0]!;
   const { rows } = await rig.db.pool.query<{ phone_e164: string; queue: string; queue_entered_at: Date; status: string }>('SELECT phone_e164, queue, queue_entered_at, status FROM callbacks');
   t.equal(rows.length, 1);
-  t.match(rows[0], { phone_e164: '+8613800138000', queue: 'support', status: 'pending' });
+  t.match(rows[0], { phone_e164: '+8613800138000', queue: 'support', status: 'scheduled' });
   t.ok(Math.abs(rows[0]!.queue_entered_at.getTime() - queued.at) < 1000, 'the callback keeps the time the caller joined the queue');
   t.same(await rig.store.waitingCalls('support'), []);
 });

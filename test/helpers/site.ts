@@ -33,6 +33,8 @@ export interface SiteOptions {
   /** Values that must never reach the logs, besides the ARI and users' passwords. */
   secrets?: string[];
   logLevel?: string;
+  /** The routing rules file instead of the two plain queues (it must still define support and billing). */
+  rules?: string;
 }
 
 export interface Site {
@@ -63,7 +65,7 @@ export async function startSite(t: Test, options: SiteOptions): Promise<Site> {
   const wrapUp = options.wrapUpSeconds ?? 120;
   const dir = t.testdir({
     flows: { 'q.yaml': FLOW },
-    rules: { 'r.yaml': `queues:\n${queueLine('support', wrapUp)}${queueLine('billing', wrapUp)}rules:\n  - { name: everyone, queue: support }\n` },
+    rules: { 'r.yaml': options.rules ?? `queues:\n${queueLine('support', wrapUp)}${queueLine('billing', wrapUp)}rules:\n  - { name: everyone, queue: support }\n` },
   });
   const config = loadConfig({
     HTTP_PORT: '0',

@@ -27,6 +27,7 @@ export async function handleControl(control: SimulatorControl, method: string, p
   const [first, second, third, fourth] = parts;
 
   if (first === 'stats' && parts.length === 1 && method === 'GET') return { status: 200, body: control.stats() };
+  if (first === 'dials' && parts.length === 2 && method === 'GET') return { status: 200, body: { endpoint: second, dials: control.dialsTo(second!) } };
 
   if (first === 'calls') {
     if (parts.length === 1 && method === 'POST') {

@@ -5,6 +5,7 @@ import type { Pbx } from './pbx.js';
 import {
   answerOriginated,
   channelsOfEndpoint,
+  endpointBehaviour,
   originateRequests,
   phoneHangup,
   phoneHold,
@@ -38,7 +39,7 @@ export function createControl(pbx: Pbx, dropSockets: (app?: string) => void): Si
     answerEndpoint: (endpoint) => later(() => {
       const ringing = channelsOfEndpoint(pbx, validateEndpointName(endpoint)).find((c) => c.ringing);
       if (!ringing) throw new SimulatorError(`${endpoint} is not ringing`, 409);
-      answerOriginated(pbx, ringing, originateRequests.get(ringing) ?? { app: null, appArgs: '' }, pbx.endpoints.get(endpoint));
+      answerOriginated(pbx, ringing, originateRequests.get(ringing) ?? { app: null, appArgs: '' }, endpointBehaviour(pbx, endpoint));
     }),
 
     hangupEndpoint: (endpoint) => later(() => {
@@ -60,6 +61,7 @@ export function createControl(pbx: Pbx, dropSockets: (app?: string) => void): Si
       }
     }),
 
+    dialsTo: (endpoint) => pbx.dials.get(endpoint) ?? 0,
     stats: () => ({ channels: pbx.channels.size, bridges: pbx.bridges.size, connectedApps: pbx.apps.connectedNames() }),
   };
 

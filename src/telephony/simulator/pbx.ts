@@ -46,6 +46,8 @@ export class Pbx {
   readonly recordings = new Map<string, LiveRecording>();
   readonly stored = new Map<string, { format: string; durationMs: number }>();
   readonly endpoints = new Map<string, EndpointBehaviour>();
+  /** Channels originated to each endpoint since the start: how often a phone was rung. */
+  readonly dials = new Map<string, number>();
   /** Recently ended calls, so callState() can still answer for them; bounded on purpose. */
   readonly history = new Map<string, CallState>();
   readonly apps: Applications;

@@ -31,6 +31,18 @@ export function validateBehaviour(value: unknown): EndpointBehaviour {
   return result;
 }
 
+/**
+ * A phone's behaviour. A number dialled through a trunk (`PJSIP/<number>@<trunk>`, as Asterisk dials out) behaves
+ * as configured for that exact dial string, else as the trunk `PJSIP/<trunk>` is configured; undefined when neither
+ * is (Asterisk cannot allocate a channel to an endpoint it does not know).
+ */
+export function endpointBehaviour(pbx: Pbx, endpoint: string): EndpointBehaviour | undefined {
+  const own = pbx.endpoints.get(endpoint);
+  if (own) return own;
+  const at = endpoint.lastIndexOf('@');
+  return at > 0 ? pbx.endpoints.get(`PJSIP/${endpoint.slice(at + 1)}`) : undefined;
+}
+
 export function validateEndpointName(endpoint: unknown): string {
   if (typeof endpoint !== 'string' || !/^[A-Za-z][A-Za-z0-9]*\/[^\s/]+$/.test(endpoint)) {
     throw new SimulatorError('endpoint must look like TECH/resource, e.g. PJSIP/1001');
@@ -206,7 +218,8 @@ export function originate(pbx: Pbx, request: OriginateRequest, caller: { name: s
     pbx.apps.subscribeChannel(request.app, channel.id);
   }
   originateRequests.set(channel, { app: request.app, appArgs: request.appArgs });
-  const behaviour = pbx.endpoints.get(request.endpoint) ?? { behaviour: 'unreachable' };
+  pbx.dials.set(request.endpoint, (pbx.dials.get(request.endpoint) ?? 0) + 1);
+  const behaviour = endpointBehaviour(pbx, request.endpoint) ?? { behaviour: 'unreachable' };
   // The phone starts reacting once the 200 is on its way.
   pbx.scheduler.soon(() => startRinging(pbx, channel, behaviour, request));
   return channel;

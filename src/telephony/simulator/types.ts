@@ -85,6 +85,8 @@ export interface SimulatorControl {
   dropConnections(app?: string): void;
   runScenario(text: string): Promise<void>;
   stats(): { channels: number; bridges: number; connectedApps: string[] };
+  /** How many channels were originated to an endpoint (dial string) since the start. */
+  dialsTo(endpoint: string): number;
 }
 
 export interface RunningSimulator {

@@ -5,7 +5,7 @@ import { play, record, startMoh, stopMoh } from '../media.js';
 import { channelSnapshot, parseCallerId } from '../model/channel.js';
 import type { Channel } from '../model/channel.js';
 import { playbackSnapshot } from '../model/bridge.js';
-import { originate } from '../phones.js';
+import { endpointBehaviour, originate } from '../phones.js';
 import type { Pbx } from '../pbx.js';
 import { AriError, bool, container, list, noContent, num, pathParam, query, str } from './spec.js';
 import type { Params, ParamSpec, Reply, RouteSpec } from './spec.js';
@@ -38,7 +38,7 @@ function doOriginate(pbx: Pbx, params: Params, id: string | undefined): Reply {
   if (pbx.channels.has(channelId)) throw new AriError(409, 'Channel with given unique ID already exists');
   const tech = endpoint.slice(0, slash);
   // Unknown technologies and unknown PJSIP endpoints both fail channel allocation, with an "error" body.
-  if (tech.toUpperCase() !== 'PJSIP' || !pbx.endpoints.has(`PJSIP/${endpoint.slice(slash + 1)}`)) {
+  if (tech.toUpperCase() !== 'PJSIP' || !endpointBehaviour(pbx, `PJSIP/${endpoint.slice(slash + 1)}`)) {
     throw new AriError(500, 'Allocation failed', 'error');
   }
   const timeout = num(params, 'timeout') ?? 30;
