@@ -16,6 +16,7 @@ import { registerCustomerRoutes } from './http/routes/customers.js';
 import { registerAcdRoutes } from './http/routes/acd.js';
 import { registerConsoleRoutes } from './http/routes/console.js';
 import { registerReportRoutes } from './http/routes/reports.js';
+import { registerCallbackRoutes } from './http/routes/callbacks.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerUserRoutes } from './http/routes/users.js';
 import { registerSupervisionRoutes } from './http/routes/supervision.js';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         // Before the telephony stops (onClose): the supervisors' legs are hung up while commands still go through.
         api.addHook('preClose', () => supervision.stopAll());
       }
+      if (deps.acd) registerCallbackRoutes(api, { db: deps.db, acd: deps.acd, region: deps.config.defaultRegion });
       if (deps.acd) registerConsoleRoutes(api, { db: deps.db, acd: deps.acd, dispositions: deps.config.dispositions, pauseReasons: deps.config.pauseReasons });
       registerReportRoutes(api, { db: deps.db, logger: deps.logger, timezone: deps.config.centerTimezone, queues: () => deps.acd?.rules().queues() ?? [] });
       done();

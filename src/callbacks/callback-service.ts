@@ -177,6 +177,12 @@ export class CallbackService implements OutboundCalls {
       await this.options.releasePlaceholder(assignment.callId);
       return;
     }
+    if (await this.store.doNotCall(callback.phoneE164, callback.customerId)) {
+      await this.store.end(id, 'cancelled', 'do_not_call', ['queued']);
+      await this.options.releasePlaceholder(assignment.callId);
+      this.log.info({ callbackId: id }, 'callback cancelled: the number must not be called');
+      return;
+    }
     const queue = this.queueOf(callback);
     let blocked = false;
     const outcome = await this.track(

@@ -66,6 +66,15 @@ const MATRIX: Record<string, Allowed> = {
   'POST /api/console/call/notes': ['agent'],
   'POST /api/console/wrap-up': ['agent'],
   'GET /api/console/recent-calls': ['agent'],
+  // Callbacks (src/http/routes/callbacks.ts): requests from systems and supervisors, follow-ups from agents.
+  'POST /api/callbacks': ['integration', 'supervisor', 'admin'],
+  'GET /api/callbacks': [...SUPERVISION],
+  'GET /api/callbacks/:id': [...SUPERVISION],
+  'POST /api/callbacks/:id/cancel': [...SUPERVISION],
+  'POST /api/console/follow-ups': ['agent'],
+  'GET /api/dnc': [...SUPERVISION],
+  'PUT /api/dnc/:number': [...SUPERVISION],
+  'DELETE /api/dnc/:number': [...SUPERVISION],
   // The realtime channel (src/realtime): the WebSocket upgrade is a GET like any other.
   'GET /ws': [...PEOPLE],
   // The web pages (src/http/web-pages.ts): the page is open (it holds the login form); its data needs the session.
