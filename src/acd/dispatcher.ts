@@ -1,4 +1,4 @@
-import type { RecoveryContext } from '../calls/call-registry.js';
+import type { RecoveryContext, RecoveryVerdict } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { LegFailure } from '../calls/telephony.js';
 import type { InteractionRecorder } from '../interactions/interaction-recorder.js';
@@ -19,7 +19,7 @@ import { StaffingView } from './staffing-view.js';
 import { Conversations, type Talk, type TalkState, type TransferOrder } from './conversations.js';
 import { Consultations } from './consultation.js';
 import { directQueue, isDirectQueue } from './direct-queue.js';
-import { WaitingRoom, newPlan, recoveredPlan, type Waiter, type WaitPlan } from './waiting-room.js';
+import { WaitingRoom, newPlan, placedCallPlan, recoveredPlan, type Waiter, type WaitPlan } from './waiting-room.js';
 import { notFound } from '../errors.js';
 import type { OfferContext } from '../screenpop/pop-builder.js';
 
@@ -494,7 +494,7 @@ export class AcdDispatcher {
    * waiting call keeps its place; one that was ringing an agent goes back to
    * its place (its agents available again: they did not miss it). Agent legs are adopted with their call.
    */
-  async recover(session: CallSession, context: RecoveryContext, settle: WaitingCall['settle']): Promise<'adopted' | 'leg' | 'fallback'> {
+  async recover(session: CallSession, context: RecoveryContext, settle: WaitingCall['settle']): Promise<RecoveryVerdict> {
     const { bridgePeers } = context;
     const callId = session.channelId;
     if (callId.startsWith(AGENT_LEG_PREFIX)) return 'leg';
@@ -511,8 +511,18 @@ export class AcdDispatcher {
       );
       return 'adopted';
     }
+    const placed = this.options.outbound?.()?.handles(callId) ?? false;
+    if (placed && !context.answered) return 'pending';
     const held = await store.getCall(callId);
     if (!held) return 'fallback';
+    const catalog = this.options.catalog?.();
+    const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;
+    // Held before its agents are freed: an agent freed now may be offered this very call, and this node must know it.
+    this.hold(
+      placed
+        ? { session, enqueuedAt: Date.now(), settle, offering: false, plan: placedCallPlan(this.queueDefinition(held.queue)), outbound: true }
+        : { session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan: recoveredPlan(this.queueDefinition(held.queue), decision, held) },
+    );
     // Being offered when its node stopped: the agents did not miss it, whether or not their phone had started ringing.
     if (held.state === 'offered') {
       for (const event of (await store.requeueAtFront(callId, { agentsToBlame: false })).events ?? []) {
@@ -520,9 +530,6 @@ export class AcdDispatcher {
         await this.agentFree(event.agentId);
       }
     }
-    const catalog = this.options.catalog?.();
-    const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;
-    this.hold({ session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan: recoveredPlan(this.queueDefinition(held.queue), decision, held) });
     settle('abandoned', `queue:${held.queue}`);
     await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);
     session.log.info({ queue: held.queue }, 'waiting call recovered at its place');

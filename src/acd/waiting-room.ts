@@ -36,6 +36,23 @@ export function newPlan(queue: QueueDefinition, decision: RoutingDecision | null
   return { queue, decision, priority, stepsApplied: 0, queues: [queue.name], skills, lastAnnouncedAt: null, lastEstimate: undefined, callbackOffered: false, busy: false };
 }
 
+/** A customer Ringside called (a callback) waiting for their agent is no queue's caller: no announcements, limits or second offer. */
+export function placedCallPlan(queue: QueueDefinition): WaitPlan {
+  const plan = newPlan(
+    {
+      ...queue,
+      announcements: { onEntry: false, everySeconds: 0, position: false, estimatedWait: false },
+      whenNoAgents: { action: 'wait' },
+      whenMaxWait: { action: 'wait' },
+      maxWaitSeconds: 86400,
+    },
+    null,
+    {},
+  );
+  plan.callbackOffered = true;
+  return plan;
+}
+
 /** The plan of a call taken back after a restart: the ladder's steps already behind it were applied (Redis holds their result). */
 export function recoveredPlan(queue: QueueDefinition, decision: RoutingDecision | null, held: Pick<HeldCall, 'queues' | 'skills' | 'enqueuedAt' | 'priority'>): WaitPlan {
   const plan = newPlan(queue, decision, held.skills, held.priority);

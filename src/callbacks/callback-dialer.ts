@@ -1,7 +1,8 @@
 import type { AgentContact } from '../acd/dispatcher.js';
 import { ringAgents } from '../acd/ring-agents.js';
 import type { Assignment } from '../acd/types.js';
-import { newPlan, type WaitPlan } from '../acd/waiting-room.js';
+import { placedCallPlan, type WaitPlan } from '../acd/waiting-room.js';
+import { PLACED_CALL_ARG } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { CallEvent, LegFailure } from '../calls/telephony.js';
 import type { InteractionOutcome, InteractionRecorder } from '../interactions/interaction-recorder.js';
@@ -43,23 +44,6 @@ const PROMPTS = {
   /** To the agent, agent first, when the customer did not answer. */
   agentNotReached: ['sound:ringside/callback-not-reached'],
 };
-
-/** The customer waiting for their reserved agent is no queue's caller: no announcements, limits or second offer. */
-function outboundPlan(queue: QueueDefinition): WaitPlan {
-  const plan = newPlan(
-    {
-      ...queue,
-      announcements: { onEntry: false, everySeconds: 0, position: false, estimatedWait: false },
-      whenNoAgents: { action: 'wait' },
-      whenMaxWait: { action: 'wait' },
-      maxWaitSeconds: 86400,
-    },
-    null,
-    {},
-  );
-  plan.callbackOffered = true;
-  return plan;
-}
 
 /**
  * Dials one callback attempt for an agent the ACD reserved: agent first (their phone rings with the customer's
@@ -132,7 +116,7 @@ export class CallbackDialer {
       await session.telephony.play(callId, PROMPTS.customerConnecting).then((prompt) => prompt.finished).catch(() => undefined);
       await session.telephony.startMusicOnHold(callId).catch(() => undefined);
     }
-    await host.takeOutbound(session, assignment, outboundPlan(queue), settle, agentLeg);
+    await host.takeOutbound(session, assignment, placedCallPlan(queue), settle, agentLeg);
     return { kind: 'connected' };
   }
 
@@ -145,7 +129,7 @@ export class CallbackDialer {
         endpoint: this.host.endpoint(callback.phoneE164),
         ...(this.host.callerId ? { callerId: this.host.callerId } : {}),
         timeoutSeconds: queue.callback.ringSeconds,
-        appArgs: ['callback', String(callback.id)],
+        appArgs: [PLACED_CALL_ARG, String(callback.id)],
         channelId: callId,
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import type { AcdStore } from '../acd/acd-store.js';
 import type { OutboundCalls } from '../acd/dispatcher.js';
 import { directQueueOf } from '../acd/direct-queue.js';
 import type { Assignment } from '../acd/types.js';
+import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { Queryable } from '../db/queryable.js';
 import type { Logger } from '../logging/logger.js';
 import { resolveQueue } from '../routing/queue-defaults.js';
@@ -16,8 +17,11 @@ const CALL_ID = /^callback-(\d{1,15})-(\d{1,3})$/;
 export const callbackCallId = (id: number, attempt: number): string => `callback-${id}-${attempt}`;
 export const isCallbackCallId = (callId: string): boolean => CALL_ID.test(callId);
 
-/** A dialling attempt older than this with nothing live in the ACD was cut short (its node died). */
-const DIAL_STALE_MS = 3 * 60_000;
+/** A node working on an attempt renews its lease this often; a lease lapses after LEASE_MS without renewal. */
+const LEASE_RENEW_MS = 3000;
+const LEASE_MS = 10_000;
+/** An offer no node works on is given up after the agent's phone could have rung out, and this much more. */
+const OFFER_GRACE_MS = 10_000;
 /** A due time closer than this is dialled now rather than rescheduled. */
 const DUE_SLACK_MS = 30_000;
 
@@ -35,6 +39,8 @@ export interface CallbackServiceOptions {
   /** Looks for an agent for a stand-in now. */
   assignNow: (callId: string) => Promise<void>;
   releasePlaceholder: (callId: string) => Promise<void>;
+  /** An agent the ACD freed: publish the change and offer them a call. */
+  agentFree: (agentId: string, event: AgentStateEvent) => Promise<void>;
   calling: CallingRules;
   redisUrl: string;
   keyPrefix: string;
@@ -56,6 +62,9 @@ export class CallbackService implements OutboundCalls {
   private queue: Queue<DueJob> | undefined;
   private worker: Worker<DueJob> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Attempts this node is working on (ringing, dialling, talking): their leases are renewed while they last. */
+  private readonly leases = new Set<string>();
+  private leaseTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CallbackServiceOptions) {
     this.store = new CallbackStore(options.db);
@@ -72,14 +81,45 @@ export class CallbackService implements OutboundCalls {
     this.worker = new Worker<DueJob>('callbacks', (job) => this.process(job), { connection: this.connection, prefix, concurrency: 8 });
     this.worker.on('error', (error) => this.log.warn({ err: error }, 'callback worker error'));
     this.worker.on('failed', (job, error) => this.log.warn({ err: error, jobId: job?.id }, 'callback job failed'));
+    this.leaseTimer = setInterval(() => void this.renewLeases(), LEASE_RENEW_MS);
+    this.leaseTimer.unref();
     await this.queue.upsertJobScheduler('reconcile', { every: this.options.reconcileEveryMs ?? 15_000 }, { name: 'reconcile', data: { id: 0, attempts: 0 } });
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.leaseTimer);
     await this.worker?.close();
     await Promise.allSettled([...this.inFlight]);
     await this.queue?.close();
     this.connection?.disconnect();
+  }
+
+  private leaseKey(callId: string): string {
+    return `${this.options.keyPrefix}callbacks:lease:${callId}`;
+  }
+
+  private async renewLeases(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.leases.size === 0) return;
+    const pipeline = connection.pipeline();
+    for (const callId of this.leases) pipeline.set(this.leaseKey(callId), '1', 'PX', LEASE_MS);
+    await pipeline.exec().catch((error: unknown) => this.log.warn({ err: error }, 'could not renew the callback leases'));
+  }
+
+  /** While `work` runs, every node can see that this one is on the attempt. */
+  private async leased<T>(callId: string, work: () => Promise<T>): Promise<T> {
+    this.leases.add(callId);
+    await this.connection?.set(this.leaseKey(callId), '1', 'PX', LEASE_MS).catch(() => undefined);
+    try {
+      return await work();
+    } finally {
+      this.leases.delete(callId);
+      await this.connection?.del(this.leaseKey(callId)).catch(() => undefined);
+    }
+  }
+
+  private async leaseHeld(callId: string): Promise<boolean> {
+    return this.leases.has(callId) || (await this.connection?.exists(this.leaseKey(callId))) === 1;
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -185,7 +225,7 @@ export class CallbackService implements OutboundCalls {
     }
     const queue = this.queueOf(callback);
     let blocked = false;
-    const outcome = await this.track(
+    const outcome = await this.track(this.leased(assignment.callId, () =>
       this.options.dialer.dial(
         callback,
         assignment,
@@ -200,7 +240,7 @@ export class CallbackService implements OutboundCalls {
           return (await this.store.startDialing(id, assignment.callId)) !== null;
         },
         () => void this.store.completed(id, assignment.callId).catch((error: unknown) => this.log.error({ err: error, callbackId: id }, 'could not mark the callback completed')),
-      ),
+      )),
     );
     if (outcome.kind === 'not-reached' && !blocked) await this.attemptFailed(callback, assignment.callId, outcome.result, queue);
     this.log.info({ callbackId: id, callId: assignment.callId, outcome: outcome.kind, ...(outcome.kind === 'not-reached' ? { result: outcome.result } : {}) }, 'callback attempt');
@@ -223,26 +263,50 @@ export class CallbackService implements OutboundCalls {
 
   /**
    * What jobs and nodes may have left behind: a scheduled callback without its job, a queued one whose stand-in
-   * is gone from Redis, a dialling attempt whose node died. Runs every 15 s on one node (a BullMQ job scheduler).
+   * is gone from Redis or whose offer no node works on, an attempt whose node died. Runs every 15 s on one node
+   * (a BullMQ job scheduler). An attempt a node works on carries its lease and is left alone.
    */
   async reconcile(): Promise<void> {
     for (const callback of await this.store.open('scheduled')) {
       if (callback.dueAt.getTime() <= Date.now() + DUE_SLACK_MS) await this.due(callback.id, callback.attempts);
       else await this.schedule(callback);
     }
-    for (const callback of await this.store.open('queued')) {
-      if (!callback.callId) continue;
-      const held = await this.options.acd.getCall(callback.callId);
-      if (!held) await this.placeStandIn(callback, callback.callId);
-      else if (held.state === 'waiting') await this.options.assignNow(callback.callId);
+    for (const status of ['queued', 'dialing'] as const) {
+      for (const callback of await this.store.open(status)) {
+        if (callback.callId && !(await this.leaseHeld(callback.callId))) await this.recoverAttempt(callback, callback.callId);
+      }
     }
-    for (const callback of await this.store.open('dialing')) {
-      if (!callback.callId || Date.now() - (callback.lastAttemptAt?.getTime() ?? 0) < DIAL_STALE_MS) continue;
-      // Still somewhere in the ACD (waiting, ringing, talking): a live call, not a lost one.
-      if ((await this.options.acd.getCall(callback.callId)) || (await this.talking(callback.callId))) continue;
-      if (await this.answered(callback.callId)) await this.store.completed(callback.id, callback.callId);
-      else await this.attemptFailed(callback, callback.callId, 'interrupted', this.queueOf(callback));
+  }
+
+  private async recoverAttempt(callback: Callback, callId: string): Promise<void> {
+    const held = await this.options.acd.getCall(callId);
+    if (!held) {
+      if (callback.status === 'queued') return this.placeStandIn(callback, callId);
+      // Talking now (the customer recovered by a restarted node): its end closes the interaction, the next round completes it.
+      if (await this.talking(callId)) return;
+      if (await this.answered(callId)) await this.store.completed(callback.id, callId);
+      else await this.attemptFailed(callback, callId, 'interrupted', this.queueOf(callback));
+      return;
     }
+    if (held.state === 'waiting') {
+      // A stand-in waits for an agent; a recovered customer on the line (dialing) waits on the node that holds them.
+      if (callback.status === 'queued') await this.options.assignNow(callId);
+      return;
+    }
+    // Offered, and no node works on it: once the agent's phone would have rung out, the offer was lost with its node.
+    const agent = held.agentId ? await this.options.acd.getAgent(held.agentId) : null;
+    const ringMs = this.queueOf(callback).ringTimeoutSeconds * 1000;
+    if (agent?.status === 'offered' && agent.since !== null && Date.now() - agent.since < ringMs + OFFER_GRACE_MS) return;
+    this.log.warn({ callbackId: callback.id, callId, status: callback.status }, 'a callback offer no node works on: its agent is freed');
+    if (callback.status === 'dialing') {
+      // The customer may have been rung: this attempt counts, and the next one comes after the queue's spacing.
+      await this.options.releasePlaceholder(callId);
+      await this.attemptFailed(callback, callId, 'interrupted', this.queueOf(callback));
+      return;
+    }
+    const back = await this.options.acd.requeueAtFront(callId, { agentsToBlame: false }).catch(() => null);
+    for (const event of back?.events ?? []) await this.options.agentFree(event.agentId, event);
+    await this.options.assignNow(callId);
   }
 
   private async talking(callId: string): Promise<boolean> {

@@ -3,6 +3,9 @@ import { CallEndedError, CallSession, type ArrivedCall } from './call-session.js
 import type { CallStore } from './call-store.js';
 import { TelephonyError, type CallEvent, type Telephony } from './telephony.js';
 
+/** The first application argument of the calls Ringside places to customers (callbacks). */
+export const PLACED_CALL_ARG = 'callback';
+
 const isGone = (error: unknown): boolean => error instanceof TelephonyError && error.code === 'not_found';
 
 /** What runs for each call: the IVR and everything after it. */
@@ -14,16 +17,21 @@ export interface CallFlow {
    * A live call this process finds with no flow running (it restarted, or took
    * the application over): `adopted` if the flow carries it on from its state
    * in Redis, `leg` if it is some call's agent or snoop leg (adopted with that
-   * call), `fallback` to send it to the fallback.
+   * call), `fallback` to send it to the fallback, `pending` for a call this node placed that is still ringing
+   * (left alone: answered, it arrives again and is taken back then).
    */
-  recover?(session: CallSession, context: RecoveryContext): Promise<'adopted' | 'leg' | 'fallback'>;
+  recover?(session: CallSession, context: RecoveryContext): Promise<RecoveryVerdict>;
 }
+
+export type RecoveryVerdict = 'adopted' | 'leg' | 'fallback' | 'pending';
 
 /** What the application's bridges say about a recovered channel. */
 export interface RecoveryContext {
   /** Other live channels in the same bridge (the agent of a conversation). */
   bridgePeers: string[];
   bridgeId: string | null;
+  /** Up once answered; a call Ringside placed may still be ringing. */
+  answered: boolean;
 }
 
 /** Where a call goes when Ringside cannot handle it: back to the dialplan (e.g. the ringside-down context). */
@@ -85,13 +93,16 @@ export class CallRegistry {
     if (this.stopping) return;
     try {
       if (event.type === 'call.arrived') {
-        this.arrive({
-          channelId: event.channelId,
-          callerNumber: event.callerNumber,
-          callerName: event.callerName,
-          dialledNumber: event.dialledNumber,
-          arrivedAt: event.at,
-        });
+        this.arrive(
+          {
+            channelId: event.channelId,
+            callerNumber: event.callerNumber,
+            callerName: event.callerName,
+            dialledNumber: event.dialledNumber,
+            arrivedAt: event.at,
+          },
+          event.args[0] === PLACED_CALL_ARG,
+        );
         return;
       }
       const owner = this.sessions.get(event.channelId) ?? this.legOwners.get(event.channelId);
@@ -118,7 +129,11 @@ export class CallRegistry {
     }
   }
 
-  private arrive(call: ArrivedCall): void {
+  /**
+   * `placedEarlier`: a call this node's previous life placed (a callback) that the customer answered after a
+   * restart. It is taken back like a call found in the application; a call nobody takes back runs the IVR.
+   */
+  private arrive(call: ArrivedCall, placedEarlier = false): void {
     if (this.sessions.has(call.channelId)) return;
     const log = this.options.logger.child({ callId: call.channelId });
     const session = new CallSession(call, this.options.telephony, log, {
@@ -130,7 +145,21 @@ export class CallRegistry {
     log.info({ dialled: call.dialledNumber }, 'call arrived');
     log.debug({ callerNumber: call.callerNumber, callerName: call.callerName }, 'caller id');
     void this.options.store.save(call, 'arrived').catch((error: unknown) => log.error({ err: error }, 'could not record the call in Redis'));
-    void this.runFlow(session);
+    if (placedEarlier && this.options.flow.recover) void this.takeBack(session);
+    else void this.runFlow(session);
+  }
+
+  private async takeBack(session: CallSession): Promise<void> {
+    const verdict = await this.options.flow.recover?.(session, { bridgePeers: [], bridgeId: null, answered: true }).catch((error: unknown) => {
+      session.log.error({ err: error }, 'could not take back a call placed before a restart');
+      return 'fallback' as const;
+    });
+    if (verdict === 'adopted') {
+      session.handedOff = true;
+      session.log.info('a call placed before a restart was answered; taken back where it stood');
+      return;
+    }
+    await this.runFlow(session);
   }
 
   /**
@@ -239,7 +268,11 @@ export class CallRegistry {
       const bridges = await telephony.listBridges();
       const contextOf = (channelId: string): RecoveryContext => {
         const bridge = bridges.find((candidate) => candidate.channelIds.includes(channelId));
-        return { bridgeId: bridge?.bridgeId ?? null, bridgePeers: bridge ? bridge.channelIds.filter((id) => id !== channelId && live.has(id)) : [] };
+        return {
+          bridgeId: bridge?.bridgeId ?? null,
+          bridgePeers: bridge ? bridge.channelIds.filter((id) => id !== channelId && live.has(id)) : [],
+          answered: live.get(channelId)?.state === 'Up',
+        };
       };
       const legs: string[] = [];
       for (const channel of live.values()) {
@@ -259,6 +292,11 @@ export class CallRegistry {
         if (verdict === 'leg') {
           this.sessions.delete(channel.channelId);
           legs.push(channel.channelId);
+          continue;
+        }
+        if (verdict === 'pending') {
+          this.sessions.delete(channel.channelId);
+          orphan.log.info('a call placed before the restart is still ringing; taken back if answered');
           continue;
         }
         if (verdict === 'adopted') {

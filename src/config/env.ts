@@ -84,6 +84,7 @@ const EnvSchema = Type.Object({
     maxLength: 500,
     expect: 'opening hours for callbacks and campaigns in CENTER_TIMEZONE, e.g. "mon-fri 09:00-18:00, sat 10:00-14:00"',
   }),
+  CALLBACK_RECONCILE_SECONDS: Type.Integer({ default: 15, minimum: 1, maximum: 3600, expect: 'seconds between two checks for callbacks a lost job or a dead node left behind (1-3600)' }),
   CUSTOMER_CALLING_HOURS: Type.String({
     default: '09:00-21:00',
     maxLength: 200,
@@ -121,7 +122,7 @@ export interface Config {
   ari: { url: string; user: string; password: string; app: string; fallbackContext: string; transferContext: string };
   ivrFlowsDir: string;
   routingRulesDir: string;
-  outbound: { endpoint: string; callerId: string; centerHours: WeeklyHours; customerHours: Array<[number, number]> };
+  outbound: { endpoint: string; callerId: string; centerHours: WeeklyHours; customerHours: Array<[number, number]>; reconcileSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -224,7 +225,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ari: { url: env.ARI_URL.replace(/\/+$/, ''), user: env.ARI_USER, password: env.ARI_PASSWORD, app: env.ARI_APP, fallbackContext: env.ARI_FALLBACK_CONTEXT, transferContext: env.ARI_TRANSFER_CONTEXT },
     ivrFlowsDir: path.resolve(process.cwd(), env.IVR_FLOWS_DIR),
     routingRulesDir: path.resolve(process.cwd(), env.ROUTING_RULES_DIR),
-    outbound: { endpoint: env.OUTBOUND_ENDPOINT, callerId: env.OUTBOUND_CALLER_ID, centerHours, customerHours },
+    outbound: { endpoint: env.OUTBOUND_ENDPOINT, callerId: env.OUTBOUND_CALLER_ID, centerHours, customerHours, reconcileSeconds: env.CALLBACK_RECONCILE_SECONDS },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CallFlow, RecoveryContext } from '../calls/call-registry.js';
+import type { CallFlow, RecoveryContext, RecoveryVerdict } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { Pool } from '../db/pool.js';
 import { lookupCaller } from '../customers/lookup.js';
@@ -25,7 +25,7 @@ export interface IvrCallFlowOptions {
   transferContext: string;
   now?: () => Date;
   /** Takes back calls found after a restart (the ACD: waiting and talking calls). */
-  recovery?: { recover(session: CallSession, context: RecoveryContext, settle: (outcome: InteractionOutcome, detail: string) => void): Promise<'adopted' | 'leg' | 'fallback'> };
+  recovery?: { recover(session: CallSession, context: RecoveryContext, settle: (outcome: InteractionOutcome, detail: string) => void): Promise<RecoveryVerdict> };
 }
 
 /**
@@ -113,7 +113,7 @@ export class IvrCallFlow implements CallFlow {
     }
   }
 
-  async recover(session: CallSession, context: RecoveryContext): Promise<'adopted' | 'leg' | 'fallback'> {
+  async recover(session: CallSession, context: RecoveryContext): Promise<RecoveryVerdict> {
     if (!this.options.recovery) return 'fallback';
     const callId = session.channelId;
     const verdict = await this.options.recovery.recover(session, context, (outcome, detail) => this.recovered.set(callId, { outcome, detail }));

@@ -192,9 +192,14 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     dialer,
     assignNow: (callId) => dispatcher.assignNow(callId),
     releasePlaceholder: (callId) => dispatcher.releasePlaceholder(callId),
+    agentFree: async (agentId, event) => {
+      dispatcher.agentChanged(event);
+      await dispatcher.agentFree(agentId);
+    },
     calling: { center: config.outbound.centerHours, centerZone: config.centerTimezone, customer: config.outbound.customerHours },
     redisUrl: config.redis.url,
     keyPrefix: config.redis.keyPrefix,
+    reconcileEveryMs: config.outbound.reconcileSeconds * 1000,
     logger,
   });
   return {
