@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CallSession } from '../calls/call-session.js';
+import { CallEndedError, type CallSession } from '../calls/call-session.js';
 import type { PromptHandle } from '../calls/telephony.js';
 import type { Queryable } from '../db/queryable.js';
 import type { InteractionOutcome, InteractionRecorder } from '../interactions/interaction-recorder.js';
@@ -150,6 +150,8 @@ export class WaitingRoom {
       if (waiter.offering || waiter.plan.busy || waiter.session.ended || !this.somethingDue(waiter, now)) continue;
       void this.check(callId, waiter, now).catch((error: unknown) => {
         waiter.plan.busy = false;
+        // The caller hung up during an announcement or an offer: nothing failed.
+        if (error instanceof CallEndedError || waiter.session.ended) return;
         waiter.session.log.warn({ err: error }, 'waiting-room step failed; the caller keeps waiting');
       });
     }

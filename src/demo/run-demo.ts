@@ -11,6 +11,7 @@ import { secretsOf } from '../config/env.js';
 import { deleteKeysMatching } from '../redis/client.js';
 import { ensureUser } from '../users/repository.js';
 import { SyntheticCallers } from './synthetic-callers.js';
+import { parseWeeklyHours } from '../callbacks/calling-hours.js';
 
 export interface DemoOptions {
   callsPerMinute: number;
@@ -71,6 +72,7 @@ function printWelcome(server: RunningServer, simulator: RunningSimulator, option
     `  Agent console:   ${server.url}/agent  (log in as an agent below; their simulated phones answer by themselves)`,
     `  PBX simulator:   ${simulator.url}  (ARI at /ari; control API at /simulator, see src/telephony/simulator/README.md)`,
     `  Synthetic calls: ${options.callsPerMinute} per minute to the main line ${IVR_LINE} (ivr-flows/main-line.yaml) and the support line ${SUPPORT_LINE}; follow each in the log by callId`,
+    '  Callbacks:       some callers take the queue\'s callback offer (sales and billing, after 20 s): watch "callback waiting for its turn" and "callback attempt" in the log, GET /api/callbacks as supervisor',
     '  Demo logins (password for all: ' + DEMO_PASSWORD + '):',
     ...demoUsers().map((user) => `    ${user.username.padEnd(11)} ${user.role.padEnd(10)} ${user.displayName}${user.defaultEndpoint ? `  phone ${user.defaultEndpoint}` : ''}`),
     `  REST API with a login: POST ${server.url}/api/auth/login {"username": "li.na", "password": "${DEMO_PASSWORD}"} sets the session cookie`,
@@ -90,9 +92,15 @@ export async function runDemo(baseConfig: Config, options: DemoOptions): Promise
     port: options.simulatorPort,
     users: { [DEMO_ARI_USER]: DEMO_ARI_PASSWORD },
     dialplanApps: [baseConfig.ari.app],
-    endpoints: agentPhones(),
+    // Customers called back answer after 4 s and talk for 30 s.
+    endpoints: { ...agentPhones(), 'PJSIP/carrier': { behaviour: 'answer', answerAfterMs: 4000, hangupAfterMs: 30_000 } },
   });
-  const config: Config = { ...baseConfig, ari: { ...baseConfig.ari, url: simulator.url, user: DEMO_ARI_USER, password: DEMO_ARI_PASSWORD } };
+  const config: Config = {
+    ...baseConfig,
+    ari: { ...baseConfig.ari, url: simulator.url, user: DEMO_ARI_USER, password: DEMO_ARI_PASSWORD },
+    // Callbacks are dialled whenever the demo runs, and through the simulator's trunk.
+    outbound: { ...baseConfig.outbound, endpoint: 'PJSIP/{number}@carrier', centerHours: parseWeeklyHours('mon-sun 00:00-24:00'), customerHours: [[0, 24 * 60]] },
+  };
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   logger.info({ simulator: simulator.url }, 'PBX simulator started');
   await prepareCrm(config, options.customers, logger);

@@ -12,6 +12,10 @@ export interface SyntheticCallerOptions {
   seed?: number;
 }
 
+/** The share of known customers on the main line who take a callback when the queue offers one. */
+const CALLBACK_TAKERS = 0.3;
+const LISTEN_MS = 300;
+
 /** Far above any slot the seed gives to customers, so these numbers belong to nobody. */
 const UNKNOWN_NUMBER_BASE = 50_000_000;
 
@@ -67,16 +71,40 @@ export class SyntheticCallers {
    * account number; then wait in the queue until they give up. Some hang up
    * early, some never press anything.
    */
-  private script(): CallerAction[] {
+  private script(patient: boolean): CallerAction[] {
     const random = this.random;
-    const hangup: CallerAction = { at: 20 + random.next() * 40, hangup: true };
-    if (random.chance(0.08)) return [{ at: 1 + random.next() * 3, hangup: true }];
-    if (random.chance(0.07)) return [hangup];
+    // A patient caller waits for an agent or for the queue's callback offer, which they take (takeCallback).
+    const hangup: CallerAction = patient ? { at: 600, hangup: true } : { at: 20 + random.next() * 40, hangup: true };
+    if (!patient && random.chance(0.08)) return [{ at: 1 + random.next() * 3, hangup: true }];
+    if (!patient && random.chance(0.07)) return [hangup];
     const language: CallerAction = { at: 1.5 + random.next(), press: random.chance(0.4) ? '2' : '1' };
     if (random.chance(0.2) && this.accounts.length > 0) {
       return [language, { at: 6, press: '4' }, { at: 9, press: `${random.pick(this.accounts)}#` }, hangup];
     }
     return [language, { at: 6 + random.next() * 2, press: String(random.int(1, 3)) }, hangup];
+  }
+
+  /** Listens to the call as the caller would: presses 1 at the callback offer, and 1 again to confirm the number. */
+  private async takeCallback(channelId: string): Promise<void> {
+    const heard = (sound: string) => this.simulator.callState(channelId)?.heard.includes(sound) ?? false;
+    let accepted = false;
+    for (let waited = 0; waited < 600_000; waited += LISTEN_MS) {
+      await new Promise((resolve) => setTimeout(resolve, LISTEN_MS));
+      const state = this.simulator.callState(channelId);
+      if (!state || state.ended || state.bridgeId) return;
+      try {
+        if (!accepted && state.playing === 'sound:ringside/queue-callback-offer') {
+          accepted = true;
+          await this.simulator.pressKeys(channelId, '1');
+        } else if (accepted && heard('sound:ringside/callback-confirm-or-change')) {
+          await this.simulator.pressKeys(channelId, '1');
+          this.log.info({ callId: channelId }, 'demo caller took the callback offer');
+          return;
+        }
+      } catch {
+        return;
+      }
+    }
   }
 
   private async placeOne(): Promise<void> {
@@ -85,8 +113,11 @@ export class SyntheticCallers {
     try {
       // Most call the main line; some the support line, which keeps office hours (after hours: voicemail).
       const to = this.random.chance(0.15) ? this.options.supportNumber : this.options.dialledNumber;
-      const call = await this.simulator.placeCall({ from, to, script: this.script() });
-      this.log.info({ callId: call.channelId, caller: kind }, 'demo caller dialled in');
+      // A known customer on the main line may prefer a callback to waiting.
+      const patient = to === this.options.dialledNumber && kind === 'known customer' && this.random.chance(CALLBACK_TAKERS);
+      const call = await this.simulator.placeCall({ from, to, script: this.script(patient) });
+      this.log.info({ callId: call.channelId, caller: kind, ...(patient ? { takesCallbackOffer: true } : {}) }, 'demo caller dialled in');
+      if (patient) void this.takeCallback(call.channelId);
     } catch (error) {
       this.log.warn({ err: error }, 'demo caller could not dial');
     }

@@ -34,7 +34,7 @@ t.test('YAML syntax errors name line and column', async (t) => {
 
 t.test('schema mistakes in queues', async (t) => {
   t.same(issuesOf('', 'queues:\n  - { name: Sales, strategy: random, serviceLevelSeconds: 0, colour: red }\n  - { name: support }\n'), [
-    { path: 'queues.0', message: 'unknown property "colour"; allowed: name, description, serviceLevelSeconds, serviceLevelTargetPercent, alerts, maxWaitSeconds, maxLength, wrapUpSeconds, ringTimeoutSeconds, strategy, announcements, whenNoAgents, whenFull, whenMaxWait' },
+    { path: 'queues.0', message: 'unknown property "colour"; allowed: name, description, serviceLevelSeconds, serviceLevelTargetPercent, alerts, maxWaitSeconds, maxLength, wrapUpSeconds, ringTimeoutSeconds, strategy, announcements, whenNoAgents, whenFull, whenMaxWait, callback' },
     { path: 'queues.0.name', message: '"Sales" is not a name of lower-case letters, digits, _ or - (at most 64)' },
     { path: 'queues.0.serviceLevelSeconds', message: 'must be at least 1, not 0' },
     { path: 'queues.0.strategy', message: 'must be one of longest_idle, fewest_calls, skill_level, round_robin, ring_all; not "random"' },
