@@ -17,6 +17,7 @@ import { registerAcdRoutes } from './http/routes/acd.js';
 import { registerConsoleRoutes } from './http/routes/console.js';
 import { registerReportRoutes } from './http/routes/reports.js';
 import { registerCallbackRoutes } from './http/routes/callbacks.js';
+import { registerCampaignRoutes } from './http/routes/campaigns.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerUserRoutes } from './http/routes/users.js';
 import { registerSupervisionRoutes } from './http/routes/supervision.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         api.addHook('preClose', () => supervision.stopAll());
       }
       if (deps.acd) registerCallbackRoutes(api, { db: deps.db, acd: deps.acd, region: deps.config.defaultRegion });
+      if (deps.acd) registerCampaignRoutes(api, { db: deps.db, acd: deps.acd, region: deps.config.defaultRegion });
       if (deps.acd) registerConsoleRoutes(api, { db: deps.db, acd: deps.acd, dispositions: deps.config.dispositions, pauseReasons: deps.config.pauseReasons });
       registerReportRoutes(api, { db: deps.db, logger: deps.logger, timezone: deps.config.centerTimezone, queues: () => deps.acd?.rules().queues() ?? [] });
       done();

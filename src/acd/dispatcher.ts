@@ -537,13 +537,16 @@ export class AcdDispatcher {
     return 'adopted';
   }
 
-  /** Looks for an agent for a stand-in this node does not hold as a caller (a callback waiting for its turn). */
+  /**
+   * Looks for an agent for a stand-in this node does not hold as a caller (a callback waiting for its turn).
+   * Resolves once the assignment is decided; the dialling that follows runs on (it lasts the whole call).
+   */
   async assignNow(callId: string): Promise<void> {
     const assignment = await this.options.store.assignForCall(callId).catch((error: unknown) => {
       this.problem(this.log, { err: error, callId }, 'could not look for an agent');
       return null;
     });
-    if (assignment) await this.offerSafely(assignment);
+    if (assignment) void this.offerSafely(assignment);
   }
 
   /** A stand-in's attempt ended without a conversation: it leaves the ACD and its agents are free again. */

@@ -45,7 +45,8 @@ export const CallbackQuery = Type.Object(
 export const CallbackView = Type.Object({
   id: Type.Integer(),
   status: Status,
-  source: Type.Union([Type.Literal('queue'), Type.Literal('web'), Type.Literal('follow_up')]),
+  source: Type.Union([Type.Literal('queue'), Type.Literal('web'), Type.Literal('follow_up'), Type.Literal('campaign')]),
+  campaignId: Type.Union([Type.Integer(), Type.Null()]),
   customerId: Type.Union([Type.Integer(), Type.Null()]),
   number: Type.String(),
   queue: Type.String(),
@@ -86,5 +87,6 @@ export function callbackView(callback: Callback): CallbackView {
     endedAt: iso(callback.endedAt),
     note: callback.notes,
     requestedBy: callback.requestedBy,
+    campaignId: callback.campaignId,
   };
 }

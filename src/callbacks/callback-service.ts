@@ -22,6 +22,8 @@ const LEASE_RENEW_MS = 3000;
 const LEASE_MS = 10_000;
 /** An offer no node works on is given up after the agent's phone could have rung out, and this much more. */
 const OFFER_GRACE_MS = 10_000;
+/** A campaign keeps at most this many contacts in line at once; the rest wait in PostgreSQL for their turn. */
+export const CAMPAIGN_IN_LINE = 10;
 /** A due time closer than this is dialled now rather than rescheduled. */
 const DUE_SLACK_MS = 30_000;
 
@@ -163,6 +165,8 @@ export class CallbackService implements OutboundCalls {
   async due(id: number, attempts: number): Promise<void> {
     const callback = await this.store.get(id);
     if (!callback || callback.status !== 'scheduled' || callback.attempts !== attempts) return;
+    // A campaign's contact waits (still scheduled) while the campaign is paused or has its share in line.
+    if (callback.campaignId !== null && !(await this.campaignHasRoom(callback.campaignId))) return;
     if (await this.store.doNotCall(callback.phoneE164, callback.customerId)) {
       await this.store.end(id, 'cancelled', 'do_not_call', ['scheduled']);
       this.log.info({ callbackId: id }, 'callback cancelled: the number must not be called');
@@ -183,6 +187,19 @@ export class CallbackService implements OutboundCalls {
       return;
     }
     await this.enterLine(callback);
+  }
+
+  private async campaignHasRoom(campaignId: number): Promise<boolean> {
+    const { rows } = await this.options.db.query<{ status: string }>('SELECT status FROM campaigns WHERE id = $1', [campaignId]);
+    if (rows[0]?.status !== 'running') return false;
+    return (await this.store.campaignActive(campaignId)) < CAMPAIGN_IN_LINE;
+  }
+
+  /** Tops a running campaign's line up with its next contacts due, in list order. */
+  async feedCampaign(campaignId: number): Promise<void> {
+    const room = CAMPAIGN_IN_LINE - (await this.store.campaignActive(campaignId));
+    if (room <= 0) return;
+    for (const callback of await this.store.campaignDue(campaignId, room)) await this.due(callback.id, callback.attempts);
   }
 
   /** Claims the attempt's call id and puts its stand-in in line at the original place; then looks for an agent. */
@@ -223,7 +240,9 @@ export class CallbackService implements OutboundCalls {
       this.log.info({ callbackId: id }, 'callback cancelled: the number must not be called');
       return;
     }
-    const queue = this.queueOf(callback);
+    const own = this.queueOf(callback);
+    // A campaign dials progressively: the customer first, the reserved agent once they answer.
+    const queue = callback.source === 'campaign' ? { ...own, callback: { ...own.callback, mode: 'customer_first' as const } } : own;
     let blocked = false;
     const outcome = await this.track(this.leased(assignment.callId, () =>
       this.options.dialer.dial(
@@ -243,6 +262,7 @@ export class CallbackService implements OutboundCalls {
       )),
     );
     if (outcome.kind === 'not-reached' && !blocked) await this.attemptFailed(callback, assignment.callId, outcome.result, queue);
+    if (callback.campaignId !== null) await this.feedCampaign(callback.campaignId);
     this.log.info({ callbackId: id, callId: assignment.callId, outcome: outcome.kind, ...(outcome.kind === 'not-reached' ? { result: outcome.result } : {}) }, 'callback attempt');
   }
 
@@ -267,14 +287,28 @@ export class CallbackService implements OutboundCalls {
    * (a BullMQ job scheduler). An attempt a node works on carries its lease and is left alone.
    */
   async reconcile(): Promise<void> {
-    for (const callback of await this.store.open('scheduled')) {
+    // Campaign contacts are fed in list order by reconcileCampaigns, a line's worth at a time.
+    for (const callback of await this.store.open('scheduled', { campaigns: false })) {
       if (callback.dueAt.getTime() <= Date.now() + DUE_SLACK_MS) await this.due(callback.id, callback.attempts);
       else await this.schedule(callback);
     }
+    await this.reconcileCampaigns();
     for (const status of ['queued', 'dialing'] as const) {
       for (const callback of await this.store.open(status)) {
         if (callback.callId && !(await this.leaseHeld(callback.callId))) await this.recoverAttempt(callback, callback.callId);
       }
+    }
+  }
+
+  /** Running campaigns are topped up; one with no open contact left is finished. */
+  private async reconcileCampaigns(): Promise<void> {
+    const { rows } = await this.options.db.query<{ id: number; open: boolean }>(
+      `SELECT c.id::int, EXISTS (SELECT 1 FROM callbacks b WHERE b.campaign_id = c.id AND b.status IN ('scheduled', 'queued', 'dialing')) AS open
+         FROM campaigns c WHERE c.status = 'running'`,
+    );
+    for (const campaign of rows) {
+      if (campaign.open) await this.feedCampaign(campaign.id);
+      else await this.options.db.query("UPDATE campaigns SET status = 'finished', updated_at = now() WHERE id = $1 AND status = 'running'", [campaign.id]);
     }
   }
 

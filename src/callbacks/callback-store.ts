@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/queryable.js';
 
 export type CallbackStatus = 'scheduled' | 'queued' | 'dialing' | 'completed' | 'failed' | 'cancelled';
-export type CallbackSource = 'queue' | 'web' | 'follow_up';
+export type CallbackSource = 'queue' | 'web' | 'follow_up' | 'campaign';
 /** How one dial attempt ended. */
 export type AttemptResult = 'answered' | 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'failed' | 'interrupted' | 'do-not-call';
 
@@ -27,6 +27,7 @@ export interface Callback {
   lastAttemptAt: Date | null;
   notes: string;
   requestedBy: string | null;
+  campaignId: number | null;
 }
 
 interface CallbackRow {
@@ -50,10 +51,11 @@ interface CallbackRow {
   last_attempt_at: Date | null;
   notes: string;
   requested_by: string | null;
+  campaign_id: number | null;
 }
 
 const COLUMNS = `id::int, status, source, customer_id::int, phone_e164, queue, queue_entered_at, requested_at, due_at, window_start, window_end,
-  agent_id::int, attempts, max_attempts, call_id, outcome_detail, ended_at, last_attempt_at, notes, requested_by`;
+  agent_id::int, attempts, max_attempts, call_id, outcome_detail, ended_at, last_attempt_at, notes, requested_by, campaign_id::int`;
 
 const callbackOf = (row: CallbackRow): Callback => ({
   id: row.id,
@@ -76,10 +78,11 @@ const callbackOf = (row: CallbackRow): Callback => ({
   lastAttemptAt: row.last_attempt_at,
   notes: row.notes,
   requestedBy: row.requested_by,
+  campaignId: row.campaign_id,
 });
 
 export interface NewCallback {
-  source: Exclude<CallbackSource, 'queue'>;
+  source: Exclude<CallbackSource, 'queue' | 'campaign'>;
   phoneE164: string;
   customerId: number | null;
   queue: string;
@@ -138,8 +141,11 @@ export class CallbackStore {
   }
 
   /** Open callbacks, for the reconciler. */
-  async open(status: 'scheduled' | 'queued' | 'dialing', limit = 500): Promise<Callback[]> {
-    const { rows } = await this.db.query<CallbackRow>(`SELECT ${COLUMNS} FROM callbacks WHERE status = $1 ORDER BY due_at LIMIT $2`, [status, limit]);
+  async open(status: 'scheduled' | 'queued' | 'dialing', { limit = 500, campaigns = true } = {}): Promise<Callback[]> {
+    const { rows } = await this.db.query<CallbackRow>(
+      `SELECT ${COLUMNS} FROM callbacks WHERE status = $1 AND ($3 OR campaign_id IS NULL) ORDER BY due_at LIMIT $2`,
+      [status, limit, campaigns],
+    );
     return rows.map(callbackOf);
   }
 
@@ -208,6 +214,21 @@ export class CallbackStore {
       [e164, customerId],
     );
     return rows[0]?.blocked ?? true;
+  }
+
+  /** A campaign's contacts now in line or on the phone. */
+  async campaignActive(campaignId: number): Promise<number> {
+    const { rows } = await this.db.query<{ count: number }>("SELECT count(*)::int AS count FROM callbacks WHERE campaign_id = $1 AND status IN ('queued', 'dialing')", [campaignId]);
+    return rows[0]?.count ?? 0;
+  }
+
+  /** A running campaign's next contacts due, in list order. */
+  async campaignDue(campaignId: number, limit: number): Promise<Callback[]> {
+    const { rows } = await this.db.query<CallbackRow>(
+      `SELECT ${COLUMNS} FROM callbacks WHERE campaign_id = $1 AND status = 'scheduled' AND due_at <= now() ORDER BY queue_entered_at, id LIMIT $2`,
+      [campaignId, limit],
+    );
+    return rows.map(callbackOf);
   }
 
   async customerZone(customerId: number | null): Promise<string | null> {

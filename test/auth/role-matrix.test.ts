@@ -75,6 +75,11 @@ const MATRIX: Record<string, Allowed> = {
   'GET /api/dnc': [...SUPERVISION],
   'PUT /api/dnc/:number': [...SUPERVISION],
   'DELETE /api/dnc/:number': [...SUPERVISION],
+  'POST /api/campaigns': [...SUPERVISION],
+  'GET /api/campaigns': [...SUPERVISION],
+  'GET /api/campaigns/:id': [...SUPERVISION],
+  'POST /api/campaigns/:id/pause': [...SUPERVISION],
+  'POST /api/campaigns/:id/resume': [...SUPERVISION],
   // The realtime channel (src/realtime): the WebSocket upgrade is a GET like any other.
   'GET /ws': [...PEOPLE],
   // The web pages (src/http/web-pages.ts): the page is open (it holds the login form); its data needs the session.
