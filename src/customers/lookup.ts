@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { Queryable } from '../db/queryable.js';
 import { normaliseCallerId } from './phone.js';
 import type { CallerLookup, PopCandidate } from './schemas.js';
-import { CUSTOMER_JSON, OPEN_TICKETS_JSON, RECENT_INTERACTIONS_JSON, RECENT_ORDERS_JSON } from './sql.js';
+import { CUSTOMER_JSON, OPEN_TICKETS_JSON, RECENT_INTERACTIONS_JSON, RECENT_ORDERS_JSON, CALLBACKS_JSON } from './sql.js';
 
 /** A shared switchboard number can match many customers; an agent can only scan so many. */
 export const MAX_CANDIDATES = 10;
@@ -44,7 +44,8 @@ export async function lookupCaller(db: Queryable, callerId: string, region: Coun
         'matchedLabel', p.label,
         'openTickets', ${OPEN_TICKETS_JSON},
         'recentInteractions', ${RECENT_INTERACTIONS_JSON},
-        'recentOrders', ${RECENT_ORDERS_JSON}) AS candidate
+        'recentOrders', ${RECENT_ORDERS_JSON},
+        'callbacks', ${CALLBACKS_JSON}) AS candidate
      FROM customer_phones p JOIN customers c ON c.id = p.customer_id
      WHERE p.e164 = $1
      ORDER BY c.lifetime_value DESC, c.id
@@ -63,7 +64,8 @@ export async function lookupCustomerPop(db: Queryable, customerId: number): Prom
         'matchedLabel', '',
         'openTickets', ${OPEN_TICKETS_JSON},
         'recentInteractions', ${RECENT_INTERACTIONS_JSON},
-        'recentOrders', ${RECENT_ORDERS_JSON}) AS candidate
+        'recentOrders', ${RECENT_ORDERS_JSON},
+        'callbacks', ${CALLBACKS_JSON}) AS candidate
      FROM customers c WHERE c.id = $1`,
     [customerId],
   );

@@ -86,12 +86,23 @@ export const OrderSummary = Type.Object({
   orderedAt: Type.String({ format: 'date-time' }),
 });
 
+export const CallbackSummary = Type.Object({
+  id: Type.Integer(),
+  status: Type.String(),
+  source: Type.String(),
+  queue: Type.String(),
+  dueAt: Type.String({ format: 'date-time' }),
+  notes: Type.String(),
+});
+
 export const PopCandidate = Type.Object({
   customer: Customer,
   matchedLabel: Type.String(),
   openTickets: Type.Array(Ticket),
   recentInteractions: Type.Array(InteractionSummary),
   recentOrders: Type.Array(OrderSummary),
+  /** Open callbacks first (scheduled follow-ups, requests), then the latest ended ones. */
+  callbacks: Type.Array(CallbackSummary),
 });
 export type PopCandidate = Static<typeof PopCandidate>;
 

@@ -31,3 +31,10 @@ export const RECENT_ORDERS_JSON = `(SELECT coalesce(json_agg(json_build_object(
     'status', o.status, 'orderedAt', o.ordered_at)
     ORDER BY o.ordered_at DESC), '[]'::json)
   FROM (SELECT * FROM orders WHERE customer_id = c.id ORDER BY ordered_at DESC LIMIT 5) o)`;
+
+/** The customer's callbacks, open ones first then the latest: a follow-up booked is on their history before it is dialled. */
+export const CALLBACKS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', b.id, 'status', b.status, 'source', b.source, 'queue', b.queue, 'dueAt', b.due_at, 'notes', b.notes)
+    ORDER BY b.open DESC, b.due_at DESC), '[]'::json)
+  FROM (SELECT *, status IN ('scheduled', 'queued', 'dialing') AS open FROM callbacks WHERE customer_id = c.id
+        ORDER BY status IN ('scheduled', 'queued', 'dialing') DESC, due_at DESC LIMIT 10) b)`;

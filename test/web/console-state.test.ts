@@ -7,7 +7,7 @@ const user = { userId: '7', username: 'ann', displayName: 'Ann', role: 'agent' a
 const customer = (id: number, name: string): Customer => ({
   id, name, externalId: null, company: null, tier: 'gold', segment: null, lifetimeValue: 0, preferredLanguage: 'en', doNotCall: false, birthday: null, notes: '', phones: [], createdAt: '', updatedAt: '',
 });
-const candidate = (id: number, name: string): PopCandidate => ({ customer: customer(id, name), matchedLabel: 'mobile', openTickets: [], recentInteractions: [], recentOrders: [] });
+const candidate = (id: number, name: string): PopCandidate => ({ customer: customer(id, name), matchedLabel: 'mobile', openTickets: [], recentInteractions: [], recentOrders: [], callbacks: [] });
 
 const pop = (callId: string, candidates: PopCandidate[]): ScreenPop => ({
   popId: `${callId}:1`, callId, offerId: 1, agentId: '7', offeredAt: 1000,

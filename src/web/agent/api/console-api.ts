@@ -49,6 +49,8 @@ export const api = {
   attributes: (attributes: Record<string, string | number | boolean>) => call('attributes', { attributes }),
   note: (text: string) => call('notes', { text }),
   wrapUp: (body: WrapUpRequest) => request<unknown>('POST', '/api/console/wrap-up', body),
+  followUp: (body: { customerId?: number; number?: string; at: string; note: string; to: 'me' | 'queue'; queue?: string }) =>
+    request<unknown>('POST', '/api/console/follow-ups', body),
 
   createCustomer: (body: CustomerCreate) => request<Customer>('POST', '/api/customers', body),
   updateCustomer: (id: number, body: CustomerUpdate) => request<Customer>('PATCH', `/api/customers/${id}`, body),

@@ -19,6 +19,7 @@ import { IdleCard } from './IdleCard.js';
 import { RecentCalls } from './RecentCalls.js';
 import { ShortcutsHelp } from './ShortcutsHelp.js';
 import { WrapUpForm } from './WrapUpForm.js';
+import { FollowUpForm } from './FollowUpForm.js';
 
 const sessionViewOf = (user: User): SessionUserView => ({ userId: String(user.id), username: user.username, displayName: user.displayName, role: user.role });
 
@@ -145,6 +146,7 @@ export function ConsolePage({ user, onSignedOut }: { user: User; onSignedOut: (n
             {call && agent.status === 'on_call' && <CallControls call={call} config={consoleConfig} panel={panel} setPanel={setPanel} onView={(view) => dispatch({ type: 'callView', view })} />}
             {agent.status === 'wrap_up' && agent.callId && <WrapUpForm key={agent.callId} callId={agent.callId} dispositions={consoleConfig?.dispositions ?? []} onSaved={reloadRecent} />}
             {call && agent.status === 'on_call' && <CallNotes call={call} dispatch={dispatch} />}
+            {call && (agent.status === 'on_call' || agent.status === 'wrap_up') && <FollowUpForm key={call.callId} call={call} queues={consoleConfig?.queues ?? []} />}
           </div>
           {call && (
             <div class="column column-customer">

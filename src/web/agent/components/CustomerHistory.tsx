@@ -53,6 +53,24 @@ export function CustomerHistory({ candidate }: { candidate: PopCandidate }) {
         </div>
       )}
 
+      {candidate.callbacks.length > 0 && (
+        <>
+          <h4>{t.customer.callbacks}</h4>
+          <ul class="callbacks" data-testid="callbacks">
+            {candidate.callbacks.map((callback) => (
+              <li key={callback.id}>
+                <span class={`pill callback-${callback.status}`}>{labelOf(t.callbackStatuses, callback.status)}</span> {fmt.dateTime(callback.dueAt)}
+                <span class="muted small">
+                  {' '}
+                  · {labelOf(t.callbackSources, callback.source)} · {callback.queue}
+                </span>
+                {callback.notes && <span class="notes-cell"> · {callback.notes}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
       <h4>{t.customer.orders}</h4>
       {candidate.recentOrders.length === 0 ? (
         <p class="muted small">{t.customer.noOrders}</p>

@@ -149,6 +149,7 @@ export const en = {
     none: 'None yet',
   },
   customer: {
+    callbacks: 'Callbacks',
     heading: 'Customer',
     company: 'Company',
     tier: 'Tier',
@@ -236,6 +237,18 @@ export const en = {
     saved: 'Wrap-up saved',
     needDisposition: 'Choose a disposition first.',
     noDispositions: 'No dispositions are configured.',
+  },
+  callbackStatuses: { scheduled: 'scheduled', queued: 'waiting in line', dialing: 'dialling', completed: 'done', failed: 'failed', cancelled: 'cancelled' } as Record<string, string>,
+  callbackSources: { queue: 'asked in the queue', web: 'web request', follow_up: 'follow-up', campaign: 'campaign' } as Record<string, string>,
+  followUp: {
+    heading: 'Follow-up call',
+    when: 'Call back at',
+    to: 'Who calls',
+    me: 'Me',
+    queue: 'A queue',
+    note: 'Note',
+    book: 'Schedule follow-up',
+    booked: (at: string) => `Follow-up scheduled for ${at}`,
   },
   recent: {
     heading: 'Recent calls',

@@ -144,6 +144,7 @@ export const zh: Dictionary = {
     none: '暂无',
   },
   customer: {
+    callbacks: '回呼',
     heading: '客户',
     company: '公司',
     tier: '等级',
@@ -224,6 +225,18 @@ export const zh: Dictionary = {
     saved: '话后整理已保存',
     needDisposition: '请先选择处理结果。',
     noDispositions: '未配置处理结果。',
+  },
+  callbackStatuses: { scheduled: '已安排', queued: '排队中', dialing: '拨号中', completed: '已完成', failed: '失败', cancelled: '已取消' } as Record<string, string>,
+  callbackSources: { queue: '排队时申请', web: '网站申请', follow_up: '回访', campaign: '外呼活动' } as Record<string, string>,
+  followUp: {
+    heading: '回访电话',
+    when: '回访时间',
+    to: '由谁回访',
+    me: '我自己',
+    queue: '队列',
+    note: '备注',
+    book: '安排回访',
+    booked: (at: string) => `已安排回访：${at}`,
   },
   recent: {
     heading: '最近通话',

@@ -160,7 +160,7 @@ export function currentCustomer(call: CallContext | null): PopCandidate | null {
   const candidate = candidates.find((entry) => entry.customer.id === id);
   const customer = call.customers[id] ?? candidate?.customer;
   if (!customer) return null;
-  return candidate ? { ...candidate, customer } : { customer, matchedLabel: '', openTickets: [], recentInteractions: [], recentOrders: [] };
+  return candidate ? { ...candidate, customer } : { customer, matchedLabel: '', openTickets: [], recentInteractions: [], recentOrders: [], callbacks: [] };
 }
 
 /** What the header says: the agent's status, refined by the call (held, consulting). */
