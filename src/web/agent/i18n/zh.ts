@@ -226,8 +226,8 @@ export const zh: Dictionary = {
     needDisposition: '请先选择处理结果。',
     noDispositions: '未配置处理结果。',
   },
-  callbackStatuses: { scheduled: '已安排', queued: '排队中', dialing: '拨号中', completed: '已完成', failed: '失败', cancelled: '已取消' } as Record<string, string>,
-  callbackSources: { queue: '排队时申请', web: '网站申请', follow_up: '回访', campaign: '外呼活动' } as Record<string, string>,
+  callbackStatuses: { scheduled: '已安排', queued: '排队中', dialing: '拨号中', completed: '已完成', failed: '失败', cancelled: '已取消' },
+  callbackSources: { queue: '排队时申请', web: '网站申请', follow_up: '回访', campaign: '外呼活动' },
   followUp: {
     heading: '回访电话',
     when: '回访时间',
