@@ -41,6 +41,10 @@ export interface CallbackServiceOptions {
   /** Looks for an agent for a stand-in now. */
   assignNow: (callId: string) => Promise<void>;
   releasePlaceholder: (callId: string) => Promise<void>;
+  /** Whether the call's channel is still up in this node's application. */
+  channelLive: (callId: string) => Promise<boolean>;
+  /** The agent's conversation ended while no node ran: hung up, wrap-up skipped, free for the next call. */
+  endLostConversation: (agentId: string) => Promise<void>;
   /** An agent the ACD freed: publish the change and offer them a call. */
   agentFree: (agentId: string, event: AgentStateEvent) => Promise<void>;
   calling: CallingRules;
@@ -292,11 +296,30 @@ export class CallbackService implements OutboundCalls {
       if (callback.dueAt.getTime() <= Date.now() + DUE_SLACK_MS) await this.due(callback.id, callback.attempts);
       else await this.schedule(callback);
     }
+    await this.freeStrandedAgents();
     await this.reconcileCampaigns();
     for (const status of ['queued', 'dialing'] as const) {
       for (const callback of await this.store.open(status)) {
         if (callback.callId && !(await this.leaseHeld(callback.callId))) await this.recoverAttempt(callback, callback.callId);
       }
+    }
+  }
+
+  /**
+   * An agent on a callback's conversation that ended while no node ran (the customer hung up during a restart):
+   * nobody will ever see that call end, so the agent is freed and the interaction closed here. A conversation a
+   * node works on has its lease; one a restarted node took back has its channel up in that node's application.
+   */
+  private async freeStrandedAgents(): Promise<void> {
+    for (const agent of await this.options.acd.roster()) {
+      const callId = agent.callId;
+      if (agent.status !== 'on_call' || !callId || !isCallbackCallId(callId) || (await this.leaseHeld(callId)) || (await this.options.channelLive(callId))) continue;
+      this.log.warn({ callId, agentId: agent.agentId }, 'a callback conversation ended while no node ran; its agent is freed');
+      await this.options.db.query(
+        "UPDATE interactions SET ended_at = now(), outcome = CASE WHEN answered_at IS NULL THEN 'failed' ELSE 'answered' END, outcome_detail = 'ended while no node ran', updated_at = now() WHERE call_id = $1 AND ended_at IS NULL",
+        [callId],
+      );
+      await this.options.endLostConversation(agent.agentId);
     }
   }
 
@@ -316,8 +339,8 @@ export class CallbackService implements OutboundCalls {
     const held = await this.options.acd.getCall(callId);
     if (!held) {
       if (callback.status === 'queued') return this.placeStandIn(callback, callId);
-      // Talking now (the customer recovered by a restarted node): its end closes the interaction, the next round completes it.
-      if (await this.talking(callId)) return;
+      // Talking (the customer recovered by a restarted node): its end closes the interaction, a later round completes it.
+      if ((await this.options.acd.agentOnCall(callId)) !== null) return;
       if (await this.answered(callId)) await this.store.completed(callback.id, callId);
       else await this.attemptFailed(callback, callId, 'interrupted', this.queueOf(callback));
       return;
@@ -341,10 +364,6 @@ export class CallbackService implements OutboundCalls {
     const back = await this.options.acd.requeueAtFront(callId, { agentsToBlame: false }).catch(() => null);
     for (const event of back?.events ?? []) await this.options.agentFree(event.agentId, event);
     await this.options.assignNow(callId);
-  }
-
-  private async talking(callId: string): Promise<boolean> {
-    return (await this.options.acd.agentOnCall(callId)) !== null;
   }
 
   private async answered(callId: string): Promise<boolean> {

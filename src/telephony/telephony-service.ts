@@ -192,6 +192,12 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     dialer,
     assignNow: (callId) => dispatcher.assignNow(callId),
     releasePlaceholder: (callId) => dispatcher.releasePlaceholder(callId),
+    channelLive: async (callId) => (await telephony.listChannels()).some((channel) => channel.channelId === callId),
+    endLostConversation: async (agentId) => {
+      const hungUp = await store.agentHungUp(agentId, Date.now()).catch(() => undefined);
+      dispatcher.agentChanged(hungUp);
+      if (hungUp) await dispatcher.endWrapUp(agentId).catch(() => undefined);
+    },
     agentFree: async (agentId, event) => {
       dispatcher.agentChanged(event);
       await dispatcher.agentFree(agentId);

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { eventually, startAcdSite, type AcdSite } from '../helpers/acd-site.js';
 import { startRingside } from '../helpers/ringside-process.js';
 import { waitUntil } from '../helpers/telephony.js';
-import { customerPhone } from './callback-site.js';
+import { customerPhone } from '../callbacks/callback-site.js';
 
 // Simulated time runs 5× faster in these sites: rings and talks are short in real time.
 const RULES = `queues:
@@ -107,5 +107,38 @@ t.test('kill -9 while the customer\'s phone rings: answered after the restart, t
   t.equal(control.dialsTo(customerPhone(number)), 1, 'dialled once');
   const { rows } = await site.db.pool.query<{ outcome: string; answered_at: Date | null }>('SELECT outcome, answered_at FROM interactions WHERE call_id = $1', [`callback-${id}-1`]);
   t.match(rows, [{ outcome: 'answered' }], 'one interaction for the attempt, answered');
+  t.same(second.errors(), []);
+});
+
+t.test('kill -9 in the middle of a campaign: after the restart every contact is called exactly once', async (t) => {
+  const { site, env } = await crashSite(t);
+  const { control } = site.simulator;
+  control.setEndpoint('PJSIP/carrier', { behaviour: 'answer', answerAfterMs: 500, hangupAfterMs: 5000 });
+  const numbers = ['+8613900000501', '+8613900000502', '+8613900000503', '+8613900000504'];
+  const { rows: campaign } = await site.db.pool.query<{ id: number }>(
+    "INSERT INTO campaigns (name, queue, list, contacts, created_by) VALUES ('crash', 'support', '{\"customerIds\": []}', 4, 'test') RETURNING id::int",
+  );
+  await site.db.pool.query(
+    `INSERT INTO callbacks (source, campaign_id, phone_e164, queue, queue_entered_at, due_at, max_attempts, requested_by)
+     SELECT 'campaign', $1, n, 'support', now() + make_interval(secs => o / 1000.0), now(), 3, 'test' FROM unnest($2::text[]) WITH ORDINALITY AS l (n, o)`,
+    [campaign[0]!.id, numbers],
+  );
+  const first = await startRingside(t, { env, simulator: site.simulator });
+  await site.loginAll();
+  // The first contact is on the phone with the agent when the node dies.
+  await waitUntil(() => control.dialsTo(customerPhone(numbers[0]!)) === 1, 15_000, 'the first contact dialled');
+  await eventually(async () => (await site.store.getAgent(site.agents[0]!.agentId))?.status === 'on_call', 10_000, 'the agent talking to the first contact');
+  await first.kill();
+
+  const second = await startRingside(t, { env, simulator: site.simulator });
+  await eventually(async () => (await callbacks(site)).every((row) => row.status === 'completed'), 60_000, 'every contact completed').catch(async (error: unknown) => {
+    t.comment(JSON.stringify(await callbacks(site)), JSON.stringify((await site.db.pool.query('SELECT call_id, answered_at, outcome, outcome_detail, ended_at FROM interactions')).rows));
+    t.comment(second.lines.filter((line) => /callback|error|warn/i.test(line)).join('\n'));
+    throw error;
+  });
+  for (const number of numbers) t.equal(control.dialsTo(customerPhone(number)), 1, `${number} dialled once`);
+  const { rows } = await site.db.pool.query<{ status: string }>('SELECT status FROM campaigns');
+  await eventually(async () => (await site.db.pool.query<{ status: string }>('SELECT status FROM campaigns')).rows[0]?.status === 'finished', 10_000, 'the campaign finished');
+  t.ok(rows.length === 1);
   t.same(second.errors(), []);
 });
