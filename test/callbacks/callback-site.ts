@@ -12,6 +12,8 @@ export interface CallbackSiteOptions {
   attempts?: number;
   retryAfterSeconds?: number;
   env?: Record<string, string>;
+  /** A second agent of support, bob (PJSIP/3002). */
+  withBob?: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function startCallbackSite(t: Test, options: CallbackSiteOptions = 
   const site: Site = await startSite(t, {
     users: [
       { username: 'ann', role: 'agent', endpoint: 'PJSIP/3001', skills: { support: 5 } },
+      ...(options.withBob ? [{ username: 'bob', role: 'agent' as const, endpoint: 'PJSIP/3002', skills: { support: 5 } }] : []),
       { username: 'sue', role: 'supervisor' },
     ],
     extraEndpoints: ['PJSIP/carrier'],
