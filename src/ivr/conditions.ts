@@ -5,6 +5,18 @@ import type { Comparison, Condition } from './schema.js';
 const same = (a: VariableValue | string[] | undefined, b: VariableValue): boolean =>
   a !== undefined && !Array.isArray(a) && (a === b || String(a) === String(b));
 
+/** Patterns come from the flow and rule files (a few dozen): compiled once, not on every call routed. */
+const compiled = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let regexp = compiled.get(source);
+  if (!regexp) {
+    regexp = new RegExp(source);
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(source, regexp);
+  }
+  return regexp;
+}
+
 function compare(comparison: Comparison, facts: CallFacts): boolean {
   const value = readField(facts, comparison.field);
   const numeric = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
@@ -18,7 +30,7 @@ function compare(comparison: Comparison, facts: CallFacts): boolean {
   if (comparison.gte !== undefined) checks.push(numeric >= comparison.gte);
   if (comparison.lt !== undefined) checks.push(numeric < comparison.lt);
   if (comparison.lte !== undefined) checks.push(numeric <= comparison.lte);
-  if (comparison.matches !== undefined) checks.push(typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? new RegExp(comparison.matches).test(String(value)) : false);
+  if (comparison.matches !== undefined) checks.push(typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? pattern(comparison.matches).test(String(value)) : false);
   if (comparison.contains !== undefined) checks.push(Array.isArray(value) && value.includes(comparison.contains));
   // A comparison with no operator only asks that the field be truthy.
   if (checks.length === 0) return value !== undefined && value !== false && value !== '' && !(Array.isArray(value) && value.length === 0);
