@@ -84,7 +84,8 @@ export class CallbackService implements OutboundCalls {
     const prefix = `${this.options.keyPrefix}bull`;
     this.queue = new Queue<DueJob>('callbacks', { connection: this.connection, prefix, defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } });
     this.queue.on('error', (error) => this.log.warn({ err: error }, 'callback queue error'));
-    this.worker = new Worker<DueJob>('callbacks', (job) => this.process(job), { connection: this.connection, prefix, concurrency: 8 });
+    // The limiter spreads a burst (a campaign resumed, a backlog after an outage) instead of hitting the ACD at once.
+    this.worker = new Worker<DueJob>('callbacks', (job) => this.process(job), { connection: this.connection, prefix, concurrency: 8, limiter: { max: 100, duration: 1000 } });
     this.worker.on('error', (error) => this.log.warn({ err: error }, 'callback worker error'));
     this.worker.on('failed', (job, error) => this.log.warn({ err: error, jobId: job?.id }, 'callback job failed'));
     this.leaseTimer = setInterval(() => void this.renewLeases(), LEASE_RENEW_MS);

@@ -1,9 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import { TEST_PASSWORD } from '../helpers/auth.js';
 import { launchBrowser, openPage } from '../helpers/browser.js';
 import { CUSTOMER_NUMBER, startConsoleSite } from '../helpers/console-site.js';
 import { answerWhenRinging } from '../helpers/site.js';
 import { eventually } from '../helpers/acd-site.js';
+
+/** SCREENSHOT_DIR=docs keeps the picture of the console with the follow-up form. */
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-shots-'));
 
 t.test('the agent schedules a follow-up from the console: a callback to themself, on the customer\'s history at the next call', async (t) => {
   const { db, simulator, server, customerId } = await startConsoleSite(t);
@@ -30,6 +36,7 @@ t.test('the agent schedules a follow-up from the console: a callback to themself
   await form.getByLabel('Note').fill('Check the refund arrived');
   await form.getByRole('button', { name: 'Schedule follow-up' }).click();
   await form.getByRole('status').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'console-follow-up.png'), fullPage: true });
   t.match(await form.getByRole('status').textContent(), /Follow-up scheduled/);
 
   const { rows } = await db.pool.query<{ source: string; status: string; customer_id: number; agent_id: number; phone_e164: string; notes: string; due_at: Date; requested_by: string }>(

@@ -54,7 +54,7 @@ export function FollowUpForm({ call, queues }: { call: CallContext; queues: stri
           <span>{t.followUp.when}</span>
           <input type="datetime-local" required value={at} onInput={(event) => setAt(event.currentTarget.value)} />
         </label>
-        <fieldset class="inline-form">
+        <fieldset class="choice-row">
           <legend>{t.followUp.to}</legend>
           <label>
             <input type="radio" name="follow-up-to" checked={to === 'me'} onChange={() => setTo('me')} /> {t.followUp.me}
