@@ -13,12 +13,12 @@ import { loadConfig } from '../src/config/env.js';
 import { dropDatabase, ensureDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
-import { createLogger } from '../src/logging/logger.js';
 import { deleteKeysMatching } from '../src/redis/client.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { EndpointBehaviour } from '../src/telephony/simulator/index.js';
 import { hashPassword } from '../src/users/repository.js';
 import type { PbxReply, PbxRequest } from './acd-pbx.js';
+import { problemLogger } from './server-side.js';
 
 const ARI_PASSWORD = 'ringside-bench-ari';
 const DATABASE_URL = process.env.BENCH_ACD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ringside_bench_acd';
@@ -182,20 +182,7 @@ export async function startRouteStack(options: { agents: BenchAgent[]; queues: n
       ROUTING_RULES_DIR: path.join(dir, 'rules'),
     });
     cleanups.push(() => deleteKeysMatching(REDIS_URL, `${prefix}*`));
-    let problems = 0;
-    const problemKinds = new Map<string, number>();
-    const logger = createLogger({
-      level: 'warn',
-      secrets: [ARI_PASSWORD],
-      destination: {
-        write: (line: string) => {
-          problems += 1;
-          const { msg, err } = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-          const kind = `${msg ?? '?'}${err?.message ? ` (${err.message})` : ''}`;
-          problemKinds.set(kind, (problemKinds.get(kind) ?? 0) + 1);
-        },
-      },
-    });
+    const { logger, problems, problemKinds } = problemLogger([ARI_PASSWORD]);
     const server = await startServer(config, logger);
     cleanups.push(() => server.close());
     return {
@@ -211,8 +198,8 @@ export async function startRouteStack(options: { agents: BenchAgent[]; queues: n
         const reply = await pbx.request({ type: 'stats' });
         return reply.type === 'stats' ? reply : { channels: 0, bridges: 0, rssMb: 0 };
       },
-      problems: () => problems,
-      problemKinds: () => problemKinds,
+      problems,
+      problemKinds,
       close,
     };
   } catch (error) {

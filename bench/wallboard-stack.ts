@@ -7,17 +7,15 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SessionAuth } from '../src/auth/session-auth.js';
-import { SESSION_COOKIE } from '../src/auth/session-cookie.js';
 import { loadConfig } from '../src/config/env.js';
 import { dropDatabase, ensureDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
-import { createLogger } from '../src/logging/logger.js';
-import { createRedis, deleteKeysMatching } from '../src/redis/client.js';
+import { deleteKeysMatching } from '../src/redis/client.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { hashPassword } from '../src/users/repository.js';
 import { startPbx } from './acd-route-stack.js';
+import { problemLogger, sessionOpener } from './server-side.js';
 
 const ARI_PASSWORD = 'ringside-bench-ari';
 export const WALLBOARD_PASSWORD = 'bench-only-password';
@@ -154,29 +152,11 @@ export async function startWallboardStack(options: WallboardStackOptions): Promi
       ROUTING_RULES_DIR: path.join(dir, 'rules'),
     });
     cleanups.push(() => deleteKeysMatching(REDIS_URL, `${prefix}*`));
-    let problems = 0;
-    const problemKinds = new Map<string, number>();
-    const logger = createLogger({
-      level: 'warn',
-      secrets: [ARI_PASSWORD, WALLBOARD_PASSWORD],
-      destination: {
-        write: (line: string) => {
-          problems += 1;
-          const { msg, err } = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-          const kind = `${msg ?? '?'}${err?.message ? ` (${err.message})` : ''}`;
-          problemKinds.set(kind, (problemKinds.get(kind) ?? 0) + 1);
-        },
-      },
-    });
+    const { logger, problems, problemKinds } = problemLogger([ARI_PASSWORD, WALLBOARD_PASSWORD]);
     const server = await startServer(config, logger);
     cleanups.push(() => server.close());
 
-    const sessionRedis = createRedis(REDIS_URL, prefix);
-    await sessionRedis.connect();
-    cleanups.push(() => sessionRedis.quit());
-    const sessionPool = createPool(DATABASE_URL, 1);
-    cleanups.push(() => sessionPool.end());
-    const sessions = new SessionAuth(sessionPool, sessionRedis, config.auth.sessionTtlSeconds);
+    const openSessions = await sessionOpener({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, prefix, ttlSeconds: config.auth.sessionTtlSeconds }, cleanups);
     return {
       server,
       prefix,
@@ -190,16 +170,9 @@ export async function startWallboardStack(options: WallboardStackOptions): Promi
         const reply = await pbx.request({ type: 'stats' });
         return reply.type === 'stats' ? reply : { channels: 0, bridges: 0, rssMb: 0 };
       },
-      openSessions: async (list) => {
-        const cookies: string[] = [];
-        for (const user of list) {
-          const { sessionId } = await sessions.open({ id: Number(user.userId), username: user.username, displayName: `Bench ${user.username}`, role: user.role });
-          cookies.push(`${SESSION_COOKIE}=${sessionId}`);
-        }
-        return cookies;
-      },
-      problems: () => problems,
-      problemKinds: () => problemKinds,
+      openSessions,
+      problems,
+      problemKinds,
       close,
     };
   } catch (error) {
