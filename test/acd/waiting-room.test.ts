@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { AcdEvent } from '../../src/acd/acd-events.js';
 import { startAcdRig, type RigAgent } from '../helpers/acd-rig.js';
+import { answerWhenRinging } from '../helpers/site.js';
 import { waitUntil } from '../helpers/telephony.js';
 
 const ANN: RigAgent = { agentId: 'ann', displayName: 'Ann', endpoint: 'PJSIP/2001', skills: { support: 5 }, queues: ['support'] };
@@ -13,25 +14,13 @@ const rules = (queues: string, rule = '{ name: everyone, queue: support }') => (
 
 const ofType = <T extends AcdEvent['type']>(events: AcdEvent[], type: T) => events.filter((event): event is Extract<AcdEvent, { type: T }> => event.type === type);
 
-/** The offer is decided before the phone rings: answer as soon as it does. */
-async function answerWhenRinging(rig: Awaited<ReturnType<typeof startAcdRig>>, endpoint: string): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      await rig.simulator.control.answerEndpoint(endpoint);
-      return;
-    } catch (error) {
-      if (tries > 200) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  }
-}
 
 /** Ann answers the first caller and stays on the call, so the next one waits with one agent working. */
 async function annBusy(rig: Awaited<ReturnType<typeof startAcdRig>>) {
   await rig.login('ann');
   const first = await rig.simulator.control.placeCall({ from: '+8613800138000', to: '800' });
   await waitUntil(() => rig.events.some((event) => event.type === 'call.offered'), 5000, 'the first call offered');
-  await answerWhenRinging(rig, 'PJSIP/2001');
+  await answerWhenRinging(rig.simulator, 'PJSIP/2001');
   await waitUntil(() => Boolean(rig.simulator.control.callState(first.channelId)?.bridgeId), 5000, 'ann talking');
   return first;
 }
@@ -56,7 +45,7 @@ t.test('position and estimated wait are announced on entry and every N seconds, 
   await rig.simulator.control.hangupEndpoint('PJSIP/2001');
   await rig.closed(first.channelId);
   await waitUntil(() => rig.events.some((event) => event.type === 'call.offered' && event.callId === second.channelId), 8000, 'the second call offered');
-  await answerWhenRinging(rig, 'PJSIP/2001');
+  await answerWhenRinging(rig.simulator, 'PJSIP/2001');
   await waitUntil(() => rig.events.some((event) => event.type === 'call.answered' && event.callId === second.channelId), 5000, 'the second call answered');
   await rig.recorder.settled();
   const { rows } = await rig.db.pool.query<{ position: number; estimate_seconds: number; actual_seconds: string }>(

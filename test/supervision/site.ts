@@ -78,14 +78,4 @@ export async function monitorBecomes(api: Api, state: 'connected' | null, ms = 5
 }
 
 /** Answers the ringing phone as soon as it rings. */
-export async function answer(simulator: RunningSimulator, endpoint: string): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      await simulator.control.answerEndpoint(endpoint);
-      return;
-    } catch (error) {
-      if (tries > 200) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  }
-}
+export const answer = answerWhenRinging;
