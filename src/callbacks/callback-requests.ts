@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { toE164 } from '../customers/phone.js';
+import { PRIMARY_PHONE } from '../customers/sql.js';
 import type { Queryable } from '../db/queryable.js';
 import { isDirectQueue } from '../acd/direct-queue.js';
 import { invalidInput, RingsideError } from '../errors.js';
@@ -46,8 +47,15 @@ export interface CallbackRequest {
 }
 
 async function customerNumber(db: Queryable, customerId: number): Promise<string | null> {
-  const { rows } = await db.query<{ e164: string }>('SELECT e164 FROM customer_phones WHERE customer_id = $1 ORDER BY is_primary DESC, e164 LIMIT 1', [customerId]);
+  const { rows } = await db.query<{ e164: string | null }>(`SELECT ${PRIMARY_PHONE} AS e164 FROM customers c WHERE c.id = $1`, [customerId]);
   return rows[0]?.e164 ?? null;
+}
+
+/** Any common way of writing a number, in E.164; a 400 `invalid_number` otherwise. */
+export function numberOf(raw: string, region: CountryCode): string {
+  const e164 = toE164(raw, region);
+  if (!e164) throw new RingsideError('invalid_number', 'number is not a valid phone number', 400, { field: 'number' });
+  return e164;
 }
 
 /**
@@ -64,8 +72,7 @@ export async function requestCallback(context: CallbackRequestContext, request: 
   }
   const raw = request.number ?? (request.customerId !== undefined ? await customerNumber(context.db, request.customerId) : null);
   if (raw === null) throw invalidInput('number is required (the customer has no number on file)', { field: 'number' });
-  const e164 = toE164(raw, context.region);
-  if (!e164) throw new RingsideError('invalid_number', 'number is not a valid phone number', 400, { field: 'number' });
+  const e164 = numberOf(raw, context.region);
   const from = request.from !== undefined ? parseInstant('from', request.from) : now;
   const to = request.to !== undefined ? parseInstant('to', request.to) : null;
   if (to && to <= from) throw invalidInput('to must be after from', { field: 'to' });

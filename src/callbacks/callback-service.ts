@@ -41,8 +41,8 @@ export interface CallbackServiceOptions {
   /** Looks for an agent for a stand-in now. */
   assignNow: (callId: string) => Promise<void>;
   releasePlaceholder: (callId: string) => Promise<void>;
-  /** Whether the call's channel is still up in this node's application. */
-  channelLive: (callId: string) => Promise<boolean>;
+  /** The ids of the channels up in this node's application. */
+  liveChannels: () => Promise<Set<string>>;
   /** The agent's conversation ended while no node ran: hung up, wrap-up skipped, free for the next call. */
   endLostConversation: (agentId: string) => Promise<void>;
   /** An agent the ACD freed: publish the change and offer them a call. */
@@ -312,15 +312,21 @@ export class CallbackService implements OutboundCalls {
    * node works on has its lease; one a restarted node took back has its channel up in that node's application.
    */
   private async freeStrandedAgents(): Promise<void> {
+    const suspects: Array<{ agentId: string; callId: string }> = [];
     for (const agent of await this.options.acd.roster()) {
-      const callId = agent.callId;
-      if (agent.status !== 'on_call' || !callId || !isCallbackCallId(callId) || (await this.leaseHeld(callId)) || (await this.options.channelLive(callId))) continue;
-      this.log.warn({ callId, agentId: agent.agentId }, 'a callback conversation ended while no node ran; its agent is freed');
+      if (agent.status === 'on_call' && agent.callId && isCallbackCallId(agent.callId) && !(await this.leaseHeld(agent.callId))) suspects.push({ agentId: agent.agentId, callId: agent.callId });
+    }
+    if (suspects.length === 0) return;
+    // One listing of the application's channels for the round, and only when some agent needs it.
+    const live = await this.options.liveChannels();
+    for (const { agentId, callId } of suspects) {
+      if (live.has(callId)) continue;
+      this.log.warn({ callId, agentId }, 'a callback conversation ended while no node ran; its agent is freed');
       await this.options.db.query(
         "UPDATE interactions SET ended_at = now(), outcome = CASE WHEN answered_at IS NULL THEN 'failed' ELSE 'answered' END, outcome_detail = 'ended while no node ran', updated_at = now() WHERE call_id = $1 AND ended_at IS NULL",
         [callId],
       );
-      await this.options.endLostConversation(agent.agentId);
+      await this.options.endLostConversation(agentId);
     }
   }
 

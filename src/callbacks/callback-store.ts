@@ -208,12 +208,7 @@ export class CallbackStore {
 
   /** The number is on the DNC list, or belongs to the customer (or any customer with that number) flagged do-not-call. */
   async doNotCall(e164: string, customerId: number | null): Promise<boolean> {
-    const { rows } = await this.db.query<{ blocked: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM dnc_numbers WHERE e164 = $1)
-           OR EXISTS (SELECT 1 FROM customers c WHERE c.do_not_call AND (c.id = $2 OR c.id IN (SELECT customer_id FROM customer_phones WHERE e164 = $1))) AS blocked`,
-      [e164, customerId],
-    );
-    return rows[0]?.blocked ?? true;
+    return (await doNotCallAmong(this.db, [{ e164, customerId }])).has(0);
   }
 
   /** A campaign's contacts now in line or on the phone. */
@@ -236,4 +231,19 @@ export class CallbackStore {
     const { rows } = await this.db.query<{ timezone: string | null }>('SELECT timezone FROM customers WHERE id = $1', [customerId]);
     return rows[0]?.timezone ?? null;
   }
+}
+
+/**
+ * Which of these (number, customer) pairs must not be called, by index: the number is on the DNC list, or the
+ * customer — or any customer with that number — is flagged do-not-call. One query for a whole campaign list.
+ */
+export async function doNotCallAmong(db: Queryable, contacts: ReadonlyArray<{ e164: string | null; customerId: number | null }>): Promise<Set<number>> {
+  if (contacts.length === 0) return new Set();
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT l.n::int - 1 AS n FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS l (e164, customer_id, n)
+      WHERE EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.e164 = l.e164)
+         OR EXISTS (SELECT 1 FROM customers c WHERE c.do_not_call AND (c.id = l.customer_id OR c.id IN (SELECT customer_id FROM customer_phones p WHERE p.e164 = l.e164)))`,
+    [contacts.map((contact) => contact.e164), contacts.map((contact) => contact.customerId)],
+  );
+  return new Set(rows.map((row) => row.n));
 }

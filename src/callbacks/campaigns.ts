@@ -2,9 +2,11 @@ import { parse } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { isDirectQueue } from '../acd/direct-queue.js';
 import { toE164 } from '../customers/phone.js';
+import { PRIMARY_PHONE } from '../customers/sql.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { UNIQUE_VIOLATION, pgErrorCode } from '../db/queryable.js';
 import { conflict, invalidInput, notFound, RingsideError } from '../errors.js';
+import { doNotCallAmong } from './callback-store.js';
 import type { QueueDefinition } from '../routing/schema.js';
 
 /** The most contacts one campaign may hold. */
@@ -51,7 +53,6 @@ interface Candidate {
   problem?: 'unknown_customer' | 'invalid_number';
 }
 
-const CUSTOMER_PHONE = `(SELECT e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.is_primary DESC, p.e164 LIMIT 1)`;
 
 export interface CampaignDependencies {
   pool: Pool;
@@ -76,7 +77,7 @@ export class Campaigns {
     const { pool } = this.deps;
     if (list.customerIds) {
       const { rows } = await pool.query<{ id: number; e164: string | null }>(
-        `SELECT c.id::int, ${CUSTOMER_PHONE} AS e164 FROM unnest($1::bigint[]) WITH ORDINALITY AS l (id, n) JOIN customers c ON c.id = l.id ORDER BY l.n`,
+        `SELECT c.id::int, ${PRIMARY_PHONE} AS e164 FROM unnest($1::bigint[]) WITH ORDINALITY AS l (id, n) JOIN customers c ON c.id = l.id ORDER BY l.n`,
         [list.customerIds],
       );
       const found = new Set(rows.map((row) => row.id));
@@ -86,7 +87,7 @@ export class Campaigns {
     if (list.query) {
       const query = list.query;
       const { rows } = await pool.query<{ id: number; e164: string | null }>(
-        `SELECT c.id::int, ${CUSTOMER_PHONE} AS e164 FROM customers c
+        `SELECT c.id::int, ${PRIMARY_PHONE} AS e164 FROM customers c
           WHERE ($1::text[] IS NULL OR c.tier = ANY($1)) AND ($2::text IS NULL OR c.segment = $2) AND ($3::text IS NULL OR c.preferred_language = $3)
           ORDER BY c.id LIMIT $4`,
         [query.tier ?? null, query.segment ?? null, query.language ?? null, Math.min(query.limit ?? MAX_CONTACTS, MAX_CONTACTS)],
@@ -109,7 +110,7 @@ export class Campaigns {
     if (records.length > MAX_CONTACTS) throw invalidInput(`csv has more than ${MAX_CONTACTS} rows`, { field: 'list.csv' });
     const ids = records.map((record) => record.external_id ?? '').filter((id) => id !== '');
     const { rows } = await this.deps.pool.query<{ external_id: string; id: number; e164: string | null }>(
-      `SELECT c.external_id, c.id::int, ${CUSTOMER_PHONE} AS e164 FROM customers c WHERE c.external_id = ANY($1::text[])`,
+      `SELECT c.external_id, c.id::int, ${PRIMARY_PHONE} AS e164 FROM customers c WHERE c.external_id = ANY($1::text[])`,
       [ids],
     );
     const byExternal = new Map(rows.map((row) => [row.external_id, row]));
@@ -137,18 +138,15 @@ export class Campaigns {
     if (!queue || isDirectQueue(request.queue)) throw new RingsideError('unknown_queue', `there is no queue ${request.queue} in the routing rules`, 400, { field: 'queue' });
     const { candidates, kind } = await this.candidates(request.list);
     const { pool } = this.deps;
-    const flagged = new Set(
-      (await pool.query<{ id: number }>('SELECT id::int FROM customers WHERE do_not_call AND id = ANY($1::bigint[])', [candidates.flatMap((c) => (c.customerId === null ? [] : [c.customerId]))])).rows.map((row) => row.id),
-    );
-    const listed = new Set((await pool.query<{ e164: string }>('SELECT e164 FROM dnc_numbers WHERE e164 = ANY($1::text[])', [candidates.flatMap((c) => (c.e164 ? [c.e164] : []))])).rows.map((row) => row.e164));
+    const blocked = await doNotCallAmong(pool, candidates);
     const skipped: Record<string, number> = {};
     const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
     const seen = new Set<string>();
     const contacts: Array<{ customerId: number | null; e164: string }> = [];
-    for (const candidate of candidates) {
+    for (const [index, candidate] of candidates.entries()) {
       if (candidate.problem) skip(candidate.problem);
       else if (!candidate.e164) skip('no_number');
-      else if ((candidate.customerId !== null && flagged.has(candidate.customerId)) || listed.has(candidate.e164)) skip('do_not_call');
+      else if (blocked.has(index)) skip('do_not_call');
       else if (seen.has(candidate.e164)) skip('duplicate');
       else {
         seen.add(candidate.e164);

@@ -38,3 +38,6 @@ export const CALLBACKS_JSON = `(SELECT coalesce(json_agg(json_build_object(
     ORDER BY b.open DESC, b.due_at DESC), '[]'::json)
   FROM (SELECT *, status IN ('scheduled', 'queued', 'dialing') AS open FROM callbacks WHERE customer_id = c.id
         ORDER BY status IN ('scheduled', 'queued', 'dialing') DESC, due_at DESC LIMIT 10) b)`;
+
+/** The number to call a customer on: their primary one, else the first. */
+export const PRIMARY_PHONE = `(SELECT e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.is_primary DESC, p.e164 LIMIT 1)`;

@@ -192,7 +192,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     dialer,
     assignNow: (callId) => dispatcher.assignNow(callId),
     releasePlaceholder: (callId) => dispatcher.releasePlaceholder(callId),
-    channelLive: async (callId) => (await telephony.listChannels()).some((channel) => channel.channelId === callId),
+    liveChannels: async () => new Set((await telephony.listChannels()).map((channel) => channel.channelId)),
     endLostConversation: async (agentId) => {
       const hungUp = await store.agentHungUp(agentId, Date.now()).catch(() => undefined);
       dispatcher.agentChanged(hungUp);

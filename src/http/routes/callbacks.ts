@@ -3,10 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { Type } from 'typebox';
 import { actorOf } from '../../audit/actor.js';
-import { requestCallback } from '../../callbacks/callback-requests.js';
+import { numberOf, requestCallback } from '../../callbacks/callback-requests.js';
 import { CallbackQuery, CallbackRequestBody, callbackView, CallbackView, DncEntry, FollowUpBody } from '../../callbacks/callback-schemas.js';
 import { DncList } from '../../callbacks/dnc-list.js';
-import { toE164 } from '../../customers/phone.js';
 import type { Queryable } from '../../db/queryable.js';
 import { conflict, notFound, RingsideError } from '../../errors.js';
 import type { AcdService } from '../../telephony/telephony-service.js';
@@ -34,11 +33,7 @@ export function registerCallbackRoutes(parent: FastifyInstance, { db, acd, regio
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const context = { db, callbacks: acd.callbacks, region, queue: (name: string) => acd.rules().queue(name) };
   const dnc = new DncList(db);
-  const e164Of = (number: string): string => {
-    const e164 = toE164(number, region);
-    if (!e164) throw new RingsideError('invalid_number', 'number is not a valid phone number', 400, { field: 'number' });
-    return e164;
-  };
+  const e164Of = (number: string): string => numberOf(number, region);
 
   app.post(
     '/callbacks',
