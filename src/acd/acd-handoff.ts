@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { CallSession } from '../calls/call-session.js';
 import { normaliseCallerId } from '../customers/phone.js';
 import type { Queryable } from '../db/queryable.js';
+import { CRM_BUDGET_MS, withinBudget } from '../db/time-budget.js';
 import type { InteractionOutcome } from '../interactions/interaction-recorder.js';
 import type { QueueHandoff } from '../ivr/context.js';
 import type { CallFacts } from '../ivr/facts.js';
@@ -52,7 +53,7 @@ export class AcdHandoff implements QueueHandoff {
     settle: (outcome: InteractionOutcome, detail: string) => void,
   ): Promise<void> {
     const callerE164 = normaliseCallerId(session.call.callerNumber, this.region).e164;
-    const history = await historyOf(this.db, request.facts, session.channelId, callerE164).catch(() => ({ openTickets: 0, callsLast24h: 0, lastCallAbandoned: false }));
+    const history = await withinBudget(historyOf(this.db, request.facts, session.channelId, callerE164), CRM_BUDGET_MS, 'the call history').catch(() => ({ openTickets: 0, callsLast24h: 0, lastCallAbandoned: false }));
     const decision = route(this.rules(), { ...request.facts, queue: request.queue, ...history }, this.now());
     // The flow's own priority and skills add to the rule's.
     const skills = { ...decision.skills, ...Object.fromEntries(request.skills.map((skill) => [skill, decision.skills[skill] ?? 1])) };

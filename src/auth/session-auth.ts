@@ -1,4 +1,5 @@
-import type { Queryable } from '../db/queryable.js';
+import { isDatabaseUnavailable, type Queryable } from '../db/queryable.js';
+import { TimeBudgetExceeded, withinBudget } from '../db/time-budget.js';
 import type { Redis } from '../redis/client.js';
 import type { Role } from '../users/repository.js';
 import type { SessionUser } from './principal.js';
@@ -16,13 +17,18 @@ export interface SessionsEndedEvent {
   reason: SessionEndReason;
 }
 
+/** A request waits this long on PostgreSQL for its user before the session's own copy answers. */
+const USER_BUDGET_MS = 1_000;
+
 export const authEventChannel = (keyPrefix: string): string => `${keyPrefix}events:auth`;
 
 /**
  * Sessions as the rest of Ringside uses them: open one at login, resolve a session id (or a Cookie header)
  * to the user, end one or all of a user's. A session is only as good as its user: each use re-reads the
  * user from PostgreSQL, so a deactivated user is locked out at once however the flag was set, and a
- * changed name or role shows on the next request.
+ * changed name or role shows on the next request. While PostgreSQL is away, the session's own copy
+ * (taken at login; a deactivation or role change ends the sessions anyway) stands in, so agents keep
+ * working the phones through a database outage.
  */
 export class SessionAuth {
   readonly store: SessionStore;
@@ -46,11 +52,17 @@ export class SessionAuth {
   async userOf(sessionId: string): Promise<SessionUser | null> {
     const session = await this.store.touch(sessionId);
     if (!session) return null;
-    const { rows } = await this.db.query<{ username: string; display_name: string; role: Role; active: boolean }>(
-      'SELECT username, display_name, role, active FROM users WHERE id = $1',
-      [session.userId],
-    );
-    const row = rows[0];
+    let row: { username: string; display_name: string; role: Role; active: boolean } | undefined;
+    try {
+      ({ rows: [row] } = await withinBudget(
+        this.db.query<{ username: string; display_name: string; role: Role; active: boolean }>('SELECT username, display_name, role, active FROM users WHERE id = $1', [session.userId]),
+        USER_BUDGET_MS,
+        'the users table',
+      ));
+    } catch (error) {
+      if (!(error instanceof TimeBudgetExceeded) && !isDatabaseUnavailable(error)) throw error;
+      row = { username: session.username, display_name: session.displayName, role: session.role, active: true };
+    }
     if (!row?.active) {
       await this.endAllOf(session.userId, 'deactivated');
       return null;

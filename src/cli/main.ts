@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { RingsideError } from '../errors.js';
 import { ImportFileError } from '../import/import-customers.js';
+import { auditCommand, type AuditCommandOptions } from './audit-command.js';
 import { checkCommand } from './check-command.js';
 import { importCommand, migrateCommand, seedCommand, serveCommand } from './commands.js';
 import { CliInputError, demoCommand, simulatorCommand } from './telephony-commands.js';
@@ -133,6 +134,15 @@ program
       process.exitCode = await checkCommand(options);
     }),
   );
+
+program
+  .command('audit')
+  .description('the accounting identity: every call since a time has exactly one final outcome or is still up in Asterisk (exit 2 if not)')
+  .requiredOption('--since <time>', 'a duration before now (30m, 24h, 7d), "today", a date or a time (center time unless an offset is given)')
+  .option('--until <time>', 'end of the range, the same forms (default: now)')
+  .option('--json', 'print the audit as one JSON object', false)
+  .option('--no-live-check', 'do not ask Asterisk which calls are still up (open records then count as unaccounted)')
+  .action(run(async (options: AuditCommandOptions) => auditCommand(loadConfig(), options)));
 
 registerUsersCommands(program, run);
 

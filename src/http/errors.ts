@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { isDatabaseUnavailable } from '../db/queryable.js';
 import { RingsideError } from '../errors.js';
 
 export const ErrorBody = Type.Object(
@@ -45,6 +46,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: codeOfFrameworkError(error), message: error.validation ? validationMessage(error) : error.message });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Not a bug: the CRM's database is away. The client may retry; calls and agent states go on meanwhile.
+      request.log.warn({ err: error }, 'request failed: PostgreSQL unavailable');
+      return reply.status(503).header('retry-after', '5').send({ error: 'database_unavailable', message: 'the CRM database is unavailable; try again shortly' });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ error: 'internal', message: 'internal error' });

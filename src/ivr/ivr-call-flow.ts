@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { CallFlow, RecoveryContext, RecoveryVerdict } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { Pool } from '../db/pool.js';
+import { CRM_BUDGET_MS, withinBudget } from '../db/time-budget.js';
 import { lookupCaller } from '../customers/lookup.js';
 import { normaliseCallerId } from '../customers/phone.js';
 import type { CallerLookup } from '../customers/schemas.js';
@@ -106,10 +107,11 @@ export class IvrCallFlow implements CallFlow {
   /** The CRM being slow or down must not hold up the call: an unknown caller is a fine answer. */
   private async recognise(session: CallSession): Promise<CallerLookup> {
     try {
-      return await lookupCaller(this.options.db, session.call.callerNumber, this.options.region);
+      return await withinBudget(lookupCaller(this.options.db, session.call.callerNumber, this.options.region), CRM_BUDGET_MS, 'the caller lookup');
     } catch (error) {
       session.log.warn({ err: error }, 'caller lookup failed; treating the caller as unknown');
-      return { callerId: session.call.callerNumber, e164: null, callerIdKind: 'invalid', match: 'none', candidates: [] };
+      const normalised = normaliseCallerId(session.call.callerNumber, this.options.region);
+      return { callerId: session.call.callerNumber, e164: normalised.e164, callerIdKind: normalised.kind, match: 'none', candidates: [] };
     }
   }
 
@@ -130,7 +132,8 @@ export class IvrCallFlow implements CallFlow {
     }
     // A call found after a restart that nobody could take back went to the fallback.
     if (!this.walks.has(session.channelId) && !this.runs.has(session.channelId)) {
-      void this.options.recorder.close(session.channelId, how === 'left-application' ? 'failed' : 'abandoned', 'found after a restart; sent to the fallback');
+      if (how === 'left-application') void this.options.recorder.close(session.channelId, 'failed', 'found after a restart; sent to the fallback');
+      else void this.options.recorder.close(session.channelId, 'abandoned', 'ivr:after-restart');
       return;
     }
     const walk = this.walks.get(session.channelId) ?? Promise.resolve();

@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { lookupCaller, lookupCustomerPop } from '../customers/lookup.js';
 import { normaliseCallerId } from '../customers/phone.js';
 import type { Queryable } from '../db/queryable.js';
+import { CRM_BUDGET_MS, withinBudget } from '../db/time-budget.js';
 import type { RepeatCaller, ScreenPop } from './pop-message.js';
 
 /** What the node ringing the agent knows about the offer. */
@@ -57,16 +58,6 @@ SELECT me.id AS interaction_id, me.customer_id, me.flow, me.ivr_path, me.attribu
   (SELECT u.display_name FROM users u WHERE u.id::text = me.attributes->'transfer'->>'fromAgent') AS transfer_from_name
 FROM (SELECT 1) AS one LEFT JOIN me ON true`;
 
-class CrmTimeout extends Error {}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CrmTimeout(`the CRM did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 const TRANSFER_KINDS: ReadonlyArray<NonNullable<ScreenPop['transfer']>['kind']> = ['blind', 'consult', 'attended'];
 
 const transferOf = (attributes: Record<string, unknown>, fromAgentName: string | null): ScreenPop['transfer'] => {
@@ -107,7 +98,7 @@ export class PopBuilder {
       waitedMs: Math.max(0, Math.round(offer.offeredAt - offer.enqueuedAt)),
     };
     try {
-      const crm = await within(this.crm(offer, normalised.e164), this.options.crmBudgetMs ?? 300);
+      const crm = await withinBudget(this.crm(offer, normalised.e164), this.options.crmBudgetMs ?? CRM_BUDGET_MS, 'the CRM');
       return { ...base, ...crm, crm: 'ok' };
     } catch {
       const noRepeat: RepeatCaller = { callsToday: 0, callsLast24h: 0, lastCallAt: null, lastCallOutcome: null, lastCallAbandoned: false };

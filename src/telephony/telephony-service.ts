@@ -7,6 +7,7 @@ import { CallStore } from '../calls/call-store.js';
 import type { Config } from '../config/env.js';
 import type { Pool } from '../db/pool.js';
 import { InteractionRecorder } from '../interactions/interaction-recorder.js';
+import { InteractionOutbox } from '../interactions/interaction-outbox.js';
 import { AcdHandoff } from '../acd/acd-handoff.js';
 import { AcdStore } from '../acd/acd-store.js';
 import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
@@ -55,6 +56,8 @@ export interface TelephonyService {
   calls: CallRegistry;
   flows: FlowLibrary;
   recorder: InteractionRecorder;
+  /** Interaction writes kept while PostgreSQL was away. */
+  outbox: InteractionOutbox;
   /** Screen-pops: pushed when an agent's phone rings, kept while the call lasts. */
   pops: PopService;
   readiness: ReadinessCheck;
@@ -80,7 +83,9 @@ export interface TelephonyServiceDependencies {
 export async function createTelephonyService({ config, metrics, db, redis, logger, flow }: TelephonyServiceDependencies): Promise<TelephonyService> {
   const flows = await FlowLibrary.open(config.ivrFlowsDir, logger);
   const rules = await RulesLibrary.open(config.routingRulesDir, logger);
-  const recorder = new InteractionRecorder(db, logger);
+  // While PostgreSQL is away, the calls' records wait in Redis and land when it is back.
+  const outbox = new InteractionOutbox(redis, db, logger);
+  const recorder = new InteractionRecorder(db, logger, outbox);
   // The ACD's scripts get a connection of their own, apart from request traffic.
   const acdRedis = redis.duplicate();
   // The node's name in the ACD is its Stasis application: a standby that takes the application over takes its callers too.
@@ -214,6 +219,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     calls,
     flows,
     recorder,
+    outbox,
     pops,
     readiness: {
       name: 'ari',
@@ -224,6 +230,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
       rules.watch();
       syncStrategies(rules.current());
       dispatcher.start();
+      outbox.start();
       await telephony.start();
       duties.start();
       await callbacks.start();
@@ -237,6 +244,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
       calls.shutdown();
       await telephony.stop();
       await recorder.settled();
+      await outbox.stop();
       acdRedis.disconnect();
     },
   };

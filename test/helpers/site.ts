@@ -33,6 +33,10 @@ export interface SiteOptions {
   /** Values that must never reach the logs, besides the ARI and users' passwords. */
   secrets?: string[];
   logLevel?: string;
+  /** The server's database URL from the test database's (a proxy in front of it, for faults). */
+  databaseUrl?: (directUrl: string) => string;
+  /** The IVR flow instead of one that queues every call to support at once. */
+  flow?: string;
   /** The routing rules file instead of the two plain queues (it must still define support and billing). */
   rules?: string;
 }
@@ -41,6 +45,8 @@ export interface Site {
   db: TestDatabase;
   simulator: RunningSimulator;
   server: RunningServer;
+  /** The Redis key prefix of this site. */
+  prefix: string;
   /** Users' ids by username. */
   ids: Record<string, string>;
   /** The server's log lines (SHOW_LOGS=1 prints them after the test). */
@@ -64,12 +70,12 @@ export async function startSite(t: Test, options: SiteOptions): Promise<Site> {
   }
   const wrapUp = options.wrapUpSeconds ?? 120;
   const dir = t.testdir({
-    flows: { 'q.yaml': FLOW },
+    flows: { 'q.yaml': options.flow ?? FLOW },
     rules: { 'r.yaml': options.rules ?? `queues:\n${queueLine('support', wrapUp)}${queueLine('billing', wrapUp)}rules:\n  - { name: everyone, queue: support }\n` },
   });
   const config = loadConfig({
     HTTP_PORT: '0',
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(db.url) : db.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
     ARI_URL: simulator.url,
@@ -86,7 +92,7 @@ export async function startSite(t: Test, options: SiteOptions): Promise<Site> {
   });
   const server = await startServer(config, logger);
   t.teardown(() => server.close());
-  return { db, simulator, server, ids, lines };
+  return { db, simulator, server, ids, lines, prefix };
 }
 
 export interface Reply<Body = unknown> {
