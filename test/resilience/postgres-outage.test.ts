@@ -71,14 +71,14 @@ t.test('PostgreSQL stops during traffic: calls go on as unknown callers, pops sa
   await server.telephony.recorder.settled();
   const kept = await server.telephony.outbox.counts();
   t.ok(kept.pending >= 12, `the writes of four calls wait in the outbox (${kept.pending})`);
-  t.equal((await db.pool.query('SELECT count(*)::int AS n FROM interactions')).rows[0].n, 0, 'nothing reached PostgreSQL meanwhile');
+  t.equal((await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM interactions')).rows[0]!.n, 0, 'nothing reached PostgreSQL meanwhile');
 
   await proxy.start();
   await eventually(async () => (await server.telephony.outbox.counts()).pending === 0, 15_000, 'the outbox drained');
   await control.hangup(talking.channelId);
   await gone(talking.channelId);
   await server.telephony.recorder.settled();
-  await eventually(async () => (await db.pool.query(`SELECT count(*)::int AS n FROM interactions WHERE ended_at IS NULL`)).rows[0].n === 0, 5000, 'the last call closed');
+  await eventually(async () => (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM interactions WHERE ended_at IS NULL`)).rows[0]!.n === 0, 5000, 'the last call closed');
 
   const { rows } = await db.pool.query<{ call_id: string; final: string; arrived_at: Date; steps: number; menu_steps: number }>(
     `SELECT call_id, interaction_final_outcome(outcome, outcome_detail) AS final, arrived_at, jsonb_array_length(ivr_path) AS steps,
@@ -117,5 +117,5 @@ t.test('a hung PostgreSQL (connections taken, never answered): the caller lookup
   t.ok(Date.now() - placedAt < 3000, `the menu began ${Date.now() - placedAt} ms after the call, PostgreSQL never answering`);
   await site.simulator.control.hangup(call.channelId);
   await proxy.start();
-  await eventually(async () => (await site.db.pool.query(`SELECT count(*)::int AS n FROM interactions WHERE ended_at IS NOT NULL`)).rows[0].n === 1, 20_000, 'the call recorded once PostgreSQL answers');
+  await eventually(async () => (await site.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM interactions WHERE ended_at IS NOT NULL`)).rows[0]!.n === 1, 20_000, 'the call recorded once PostgreSQL answers');
 });
