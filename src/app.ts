@@ -11,6 +11,7 @@ import { registerAuth } from './auth/register-auth.js';
 import type { ThrottleLimits } from './auth/login-throttle.js';
 import { SESSION_COOKIE } from './auth/session-cookie.js';
 import { ErrorBody, registerErrorHandling } from './http/errors.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOperationsRoutes } from './http/routes/operations.js';
 import { registerCustomerRoutes } from './http/routes/customers.js';
 import { registerAcdRoutes } from './http/routes/acd.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const auth = await registerAuth(app, { config: deps.config, db: deps.db, redis: deps.redis, ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}) });
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
+  await registerSecurityHeaders(app);
   closeKeepAliveWhileClosing(app);
   registerRequestLogging(app, deps.metrics);
 
@@ -80,7 +82,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Its own policy, with hashes for its scripts; Swagger UI sets inline styles as it renders, which its policy forgets.
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/style-src ([^;]*)/, "style-src $1 'unsafe-inline'"),
+  });
 
   const checks: ReadinessCheck[] = [
     { name: 'postgres', probe: async () => void (await deps.db.query('SELECT 1')) },

@@ -52,6 +52,7 @@ export async function startServer(
     store: telephony.acd.store,
     pops: telephony.pops,
     logger,
+    allowedOrigins: config.auth.allowedOrigins,
     wallboard: { db, queues: () => telephony.acd.rules().queues(), timezone: config.centerTimezone },
   });
   app.addHook('onClose', async () => {

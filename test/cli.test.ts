@@ -46,10 +46,10 @@ t.test('migrate twice; seed; import with bad rows', async (t) => {
   const env = { DATABASE_URL: url, DEFAULT_REGION: 'CN' };
   const first = await runCli(['migrate'], env);
   t.equal(first.code, 0, first.stderr);
-  t.match(first.stdout, /created the database\napplied 1\.crm, 2\.users-interactions-callbacks, 3\.interaction-ivr, 4\.wait-estimates, 5\.interactions-by-caller, 6\.interactions-handled-by, 7\.reports, 8\.audit-log, 9\.report-rollup, 10\.callbacks, 11\.campaigns; schema at version 11/);
+  t.match(first.stdout, /created the database\napplied 1\.crm, 2\.users-interactions-callbacks, 3\.interaction-ivr, 4\.wait-estimates, 5\.interactions-by-caller, 6\.interactions-handled-by, 7\.reports, 8\.audit-log, 9\.report-rollup, 10\.callbacks, 11\.campaigns, 12\.call-accounting; schema at version 12/);
   const second = await runCli(['migrate'], env);
   t.equal(second.code, 0);
-  t.equal(second.stdout.trim(), 'schema already at version 11; nothing to do');
+  t.equal(second.stdout.trim(), 'schema already at version 12; nothing to do');
 
   const seeded = await runCli(['seed', '--customers', '200'], env);
   t.equal(seeded.code, 0, seeded.stderr);

@@ -52,12 +52,16 @@ const badValues: Array<[string, string, RegExp]> = [
 ];
 
 t.test('sessions and proxies', async (t) => {
-  t.same(loadConfig({}).auth, { sessionTtlSeconds: 12 * 3600, secureCookie: false, trustProxy: false }, 'defaults: 12 h, Secure only over HTTPS, no proxy trusted');
+  t.same(loadConfig({}).auth, { sessionTtlSeconds: 12 * 3600, secureCookie: false, trustProxy: false, allowedOrigins: [] }, 'defaults: 12 h, Secure only over HTTPS, no proxy trusted, no other origin');
   t.same(loadConfig({ SESSION_TTL_HOURS: '0.5', SESSION_COOKIE_SECURE: 'true', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8, loopback, ::1' }).auth, {
     sessionTtlSeconds: 1800,
     secureCookie: true,
     trustProxy: '127.0.0.1,10.0.0.0/8,loopback,::1',
+    allowedOrigins: [],
   });
+  t.same(loadConfig({ ALLOWED_ORIGINS: 'https://crm.example.com,http://10.0.0.5:8080' }).auth.allowedOrigins, ['https://crm.example.com', 'http://10.0.0.5:8080']);
+  t.throws(() => loadConfig({ ALLOWED_ORIGINS: 'crm.example.com' }), /ALLOWED_ORIGINS/, 'an origin names its scheme');
+  t.throws(() => loadConfig({ ALLOWED_ORIGINS: 'https://crm.example.com/path' }), /ALLOWED_ORIGINS/, 'and nothing after its port');
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).auth.trustProxy, true);
   t.equal(loadConfig({ TRUST_PROXY: '2' }).auth.trustProxy, 2, 'a hop count');
 });

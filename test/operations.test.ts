@@ -68,8 +68,9 @@ t.test('/ready answers 503 and names what is down', async (t) => {
     t.type(body.checks[name]!.error, 'string');
   }
   const failing = await app.inject({ url: '/api/customers/1', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
-  t.equal(failing.statusCode, 500, 'a database outage is an internal error');
-  t.same(failing.json(), { error: 'internal', message: 'internal error' });
+  t.equal(failing.statusCode, 503, 'a database outage is no internal error: the client may retry');
+  t.same(failing.json(), { error: 'database_unavailable', message: 'the CRM database is unavailable; try again shortly' });
+  t.equal(failing.headers['retry-after'], '5');
   logger.flush();
   const all = lines.join('\n') + ready.body + failing.body;
   for (const secret of ['pg-secret-password', 'redis-secret-password', TEST_API_KEY]) t.notOk(all.includes(secret), `${secret} in no log line or body`);

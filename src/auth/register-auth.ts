@@ -4,6 +4,7 @@ import type { Config } from '../config/env.js';
 import type { Queryable } from '../db/queryable.js';
 import type { Redis } from '../redis/client.js';
 import { apiKeyChecker, presentsApiKey } from './api-keys.js';
+import { crossOriginGuard } from './cross-origin-guard.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { prepareDummyHash } from './passwords.js';
 import type { Principal, SessionUser } from './principal.js';
@@ -60,6 +61,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDependencies)
     if (!user) throw unauthorized('the session has ended or expired: log in again');
     return { kind: 'user', role: user.role, user };
   };
+  app.addHook('onRequest', crossOriginGuard(deps.config.auth.allowedOrigins));
   app.addHook('onRequest', accessGuard(identify));
   return { sessions, throttle };
 }

@@ -55,6 +55,11 @@ const EnvSchema = Type.Object({
     pattern: '^[A-Za-z0-9.:/, ]{0,1000}$',
     expect: 'empty (no proxy), true, a number of proxy hops, or a comma-separated list of proxy addresses / CIDRs / loopback (e.g. 127.0.0.1,10.0.0.0/8)',
   }),
+  ALLOWED_ORIGINS: Type.String({
+    default: '',
+    pattern: '^(https?://[A-Za-z0-9.-]+(:\\d{1,5})?)?(,https?://[A-Za-z0-9.-]+(:\\d{1,5})?)*$',
+    expect: 'empty, or comma-separated origins besides Ringside\'s own that may use a login session from a browser (e.g. https://crm.example.com)',
+  }),
   NODE_ID: Type.String({ default: '', pattern: '^[A-Za-z0-9_-]{0,40}$', expect: 'letters, digits, _ and - (at most 40)' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, maximum: 600000, expect: 'milliseconds, 100-600000' }),
   ARI_URL: Type.String({ default: 'http://127.0.0.1:8088', pattern: '^https?://', expect: 'the http:// or https:// base URL of Asterisk\'s HTTP server (without /ari)' }),
@@ -116,6 +121,8 @@ export interface Config {
     secureCookie: boolean;
     /** Which proxies' X-Forwarded-For / -Proto to believe: the client IP rate limits count by, and https detection. */
     trustProxy: boolean | number | string;
+    /** Browser origins besides Ringside's own whose pages may send state-changing requests and open the realtime channel. */
+    allowedOrigins: string[];
   };
   nodeId: string;
   shutdownTimeoutMs: number;
@@ -219,6 +226,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sessionTtlSeconds: Math.max(1, Math.round(env.SESSION_TTL_HOURS * 3600)),
       secureCookie: env.SESSION_COOKIE_SECURE,
       trustProxy: trustProxyOf(env.TRUST_PROXY),
+      allowedOrigins: env.ALLOWED_ORIGINS.split(',').filter((origin) => origin !== ''),
     },
     nodeId: env.NODE_ID || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -17,16 +17,6 @@ const SHARED_ASSETS = 'assets';
 /** dist/web of the project, whether the server runs from src/ (tsx) or from dist/. */
 export const defaultWebRoot = (): string => path.join(projectRoot(), 'dist', 'web');
 
-/**
- * The page may talk to its own origin only (REST and /ws), load nothing from elsewhere (the product
- * runs offline) and may not be framed by another site.
- */
-const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-
 /** Vite names these files by their content hash: a browser may keep them for good. */
 const HASHED_ASSETS = /^assets\//;
 
@@ -34,7 +24,7 @@ const HASHED_ASSETS = /^assets\//;
  * The web pages, served from their Vite build: `/agent` and `/agent/` are the console's index.html,
  * `/agent/<file>` its assets. The pages are public (the login form is on them); every piece of data
  * they show comes from routes that need the session. Without a build the pages answer 503 saying how
- * to make one, rather than a bare 404.
+ * to make one, rather than a bare 404. Their security headers come from security-headers.ts, as every answer's.
  */
 export async function registerWebPages(app: FastifyInstance, { root }: WebPagesOptions): Promise<void> {
   await app.register(async (web) => {
@@ -46,7 +36,7 @@ export async function registerWebPages(app: FastifyInstance, { root }: WebPagesO
       const built = () => fs.existsSync(path.join(folder, 'index.html'));
       const notBuilt = (reply: FastifyReply) =>
         reply.status(503).header('retry-after', '30').send({ error: 'not_built', message: `the ${page} page is not built: run npm run build (it writes ${path.relative(projectRoot(), folder) || folder}/)` });
-      const sendIndex = (reply: FastifyReply) => reply.headers(PAGE_HEADERS).header('cache-control', 'no-cache').sendFile('index.html', folder, { cacheControl: false });
+      const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', folder, { cacheControl: false });
 
       const index = async (_request: FastifyRequest, reply: FastifyReply) => (built() ? sendIndex(reply) : notBuilt(reply));
       const options = { config: { public: true }, schema: { hide: true } };
@@ -58,12 +48,12 @@ export async function registerWebPages(app: FastifyInstance, { root }: WebPagesO
         if (file === '' || file === 'index.html') return sendIndex(reply);
         const immutable = HASHED_ASSETS.test(file);
         // send confines the path to the folder (a "../" answers 403) and answers 404 for a missing file.
-        return reply.header('x-content-type-options', 'nosniff').sendFile(file, folder, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
+        return reply.sendFile(file, folder, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
       });
     }
     const assets = path.join(root, SHARED_ASSETS);
     web.get<{ Params: { '*': string } }>(`/${SHARED_ASSETS}/*`, { config: { public: true }, schema: { hide: true } }, async (request, reply) =>
-      reply.header('x-content-type-options', 'nosniff').sendFile(request.params['*'], assets, { maxAge: '365d', immutable: true }),
+      reply.sendFile(request.params['*'], assets, { maxAge: '365d', immutable: true }),
     );
   });
 }

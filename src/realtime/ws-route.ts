@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { fromOwnPage } from '../auth/origin-check.js';
 import type { SessionUser } from '../auth/principal.js';
 import type { RealtimeClient, RealtimeHub } from './hub.js';
 import { MAX_CLIENT_MESSAGE_BYTES, parseClientMessage, type ServerMessage, type SessionUserView } from './messages.js';
@@ -18,22 +19,6 @@ export interface RealtimeRouteOptions {
 export const REALTIME_PATH = '/ws';
 
 const viewOf = (user: SessionUser): SessionUserView => ({ userId: String(user.id), username: user.username, displayName: user.displayName, role: user.role });
-
-/**
- * A cookie session is sent by the browser to any site's WebSocket request, so the page that opens the
- * socket must be ours: its Origin must be this server (by Host) or one configured. Clients that are not
- * browsers send no Origin and have no ambient cookie to abuse.
- */
-function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  if (allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `GET /ws`: the realtime channel of the agent console and the wallboard, on
@@ -74,7 +59,8 @@ export async function registerRealtimeRoute(app: FastifyInstance, options: Realt
         if (reply.statusCode >= 400) request.raw.socket.destroy();
       },
       preValidation: async (request, reply) => {
-        if (!originAllowed(request, options.allowedOrigins ?? [])) {
+        // A cookie session rides along with any site's upgrade request: the page opening the socket must be ours.
+        if (!fromOwnPage(request, options.allowedOrigins ?? [])) {
           await reply.code(403).send({ error: { code: 'forbidden', message: 'this origin may not open the realtime channel' } });
         }
       },

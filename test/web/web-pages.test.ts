@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { registerWebPages } from '../../src/http/web-pages.js';
+import { registerSecurityHeaders } from '../../src/http/security-headers.js';
 
 async function pagesApp(root: string) {
   const app = Fastify();
+  await registerSecurityHeaders(app);
   await registerWebPages(app, { root });
   await app.ready();
   return app;
