@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { RingsideError } from '../errors.js';
 import { fromOwnPage } from './origin-check.js';
 
@@ -12,11 +12,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * older browsers. Requests with an API key carry no ambient credentials.
  */
 export function crossOriginGuard(allowedOrigins: readonly string[]) {
-  return async (request: FastifyRequest): Promise<void> => {
-    if (SAFE_METHODS.has(request.method)) return;
-    if (request.headers.authorization !== undefined && request.headers.cookie === undefined) return;
-    if (!fromOwnPage(request, allowedOrigins)) {
-      throw new RingsideError('cross_origin_request', `${request.method} from another site's page is refused (origin ${request.headers.origin ?? 'unknown'}); add it to ALLOWED_ORIGINS if it is yours`, 403);
-    }
+  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const exempt = SAFE_METHODS.has(request.method) || (request.headers.authorization !== undefined && request.headers.cookie === undefined);
+    if (exempt || fromOwnPage(request, allowedOrigins)) return done();
+    done(new RingsideError('cross_origin_request', `${request.method} from another site's page is refused (origin ${request.headers.origin ?? 'unknown'}); add it to ALLOWED_ORIGINS if it is yours`, 403));
   };
 }
