@@ -12,6 +12,7 @@ import type { ThrottleLimits } from './auth/login-throttle.js';
 import { SESSION_COOKIE } from './auth/session-cookie.js';
 import { ErrorBody, registerErrorHandling } from './http/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { refuseNonFiniteNumbers } from './http/finite-numbers.js';
 import { registerOperationsRoutes } from './http/routes/operations.js';
 import { registerCustomerRoutes } from './http/routes/customers.js';
 import { registerAcdRoutes } from './http/routes/acd.js';
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const auth = await registerAuth(app, { config: deps.config, db: deps.db, redis: deps.redis, ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}) });
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
+  refuseNonFiniteNumbers(app);
   await registerSecurityHeaders(app);
   closeKeepAliveWhileClosing(app);
   registerRequestLogging(app, deps.metrics);

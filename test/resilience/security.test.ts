@@ -27,7 +27,7 @@ t.test('security headers, cross-site requests refused for cookie sessions, the r
   t.equal(page.headers.get('x-frame-options'), 'SAMEORIGIN');
   t.equal(page.headers.get('referrer-policy'), 'no-referrer');
   t.ok(page.headers.get('strict-transport-security'), 'HSTS for when it is served over TLS');
-  t.match((await fetch(`${server.url}/api/health`)).headers.get('x-content-type-options'), 'nosniff', 'and on the API');
+  t.match((await fetch(`${server.url}/health`)).headers.get('x-content-type-options'), 'nosniff', 'and on the API');
 
   const foreign = await post({ cookie, origin: 'https://evil.example' });
   t.equal(foreign.status, 403);
