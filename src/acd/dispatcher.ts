@@ -479,7 +479,19 @@ export class AcdDispatcher {
       await this.missed(assignment, call, 'failed');
       return;
     }
-    this.agentChanged(await this.options.store.agentAnswered(assignment.agentId));
+    let answered;
+    try {
+      answered = await this.options.store.agentAnswered(assignment.agentId);
+    } catch (error) {
+      if (!session.ended) throw error;
+      // The caller hung up as the agent answered: the ACD has freed the agent already; their leg goes too.
+      session.log.info({ agentId: assignment.agentId }, 'the caller hung up as the agent answered');
+      await telephony.hangup(legId).catch(() => undefined);
+      await telephony.destroyBridge(bridgeId).catch(() => undefined);
+      session.releaseLeg(legId);
+      return;
+    }
+    this.agentChanged(answered);
     this.waiting.delete(session.channelId);
     if (!call.outbound) this.emit({ type: 'call.answered', callId: session.channelId, queue: call.plan.queue.name, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
     call.settle('answered', `agent:${assignment.agentId}`);
