@@ -290,7 +290,9 @@ export class AcdDispatcher {
   private hold(waiter: WaitingCall): WaitingCall {
     const callId = waiter.session.channelId;
     this.waiting.set(callId, waiter);
-    waiter.session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
+    // A caller who hung up while the IVR was handing them over is gone already: no abort event will come again.
+    if (waiter.session.signal.aborted) void this.callerLeft(callId);
+    else waiter.session.signal.addEventListener('abort', () => void this.callerLeft(callId), { once: true });
     return waiter;
   }
 
@@ -474,7 +476,8 @@ export class AcdDispatcher {
       await telephony.hangup(legId).catch(() => undefined);
       if (bridgeId) await telephony.destroyBridge(bridgeId).catch(() => undefined);
       session.releaseLeg(legId);
-      if (session.ended) return;
+      // The caller's channel gone (their hang-up still on its way) is their leaving, not the agent's miss.
+      if (session.ended || !(await telephony.channelExists(session.channelId).catch(() => true))) return;
       await telephony.startMusicOnHold(session.channelId).catch(() => undefined);
       await this.missed(assignment, call, 'failed');
       return;

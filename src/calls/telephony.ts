@@ -95,6 +95,8 @@ export interface TelephonyCommands {
   getVariable(channelId: string, name: string): Promise<string | null>;
   continueInDialplan(channelId: string, target: { context: string; extension?: string; priority?: number }): Promise<void>;
   hangup(channelId: string, reason?: HangupReason): Promise<void>;
+  /** Whether the channel is still up (its hang-up may be an event still on its way). */
+  channelExists(channelId: string): Promise<boolean>;
   /** Channels currently in our application (after a reconnect: what survived). */
   listChannels(): Promise<LiveChannel[]>;
   /** Bridges of our application with the channels in each. */

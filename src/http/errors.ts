@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { isDatabaseUnavailable } from '../db/queryable.js';
+import { isDatabaseUnavailable, pgErrorCode } from '../db/queryable.js';
 import { RingsideError } from '../errors.js';
 
 export const ErrorBody = Type.Object(
@@ -46,6 +46,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: codeOfFrameworkError(error), message: error.validation ? validationMessage(error) : error.message });
+    }
+    if (pgErrorCode(error)?.startsWith('22')) {
+      // A data exception (a NUL in text, a number out of a column's range) is the input's fault, not a bug.
+      return reply.status(400).send({ error: 'invalid_input', message: `a value cannot be stored: ${error.message}` });
     }
     if (isDatabaseUnavailable(error)) {
       // Not a bug: the CRM's database is away. The client may retry; calls and agent states go on meanwhile.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import '@fastify/swagger';
+import { wellFormed } from '../../src/text/unicode.js';
 import { login } from '../helpers/consoles.js';
 import { startSite } from '../helpers/site.js';
 import { hostileString, objectFor, valueFor, type JsonSchema } from './schema-values.js';
@@ -21,9 +22,6 @@ const SKIPPED = new Set(['POST /api/auth/logout', 'POST /api/auth/logout-everywh
 /** What PostgreSQL holds that a request may change; the audit log is left out (refused supervisor actions are audited by design). */
 const STATE_TABLES = ['customers', 'customer_phones', 'contacts', 'tickets', 'orders', 'users', 'user_skills', 'interactions', 'callbacks', 'dnc_numbers', 'campaigns'];
 const DIGEST_SQL = `SELECT md5(concat_ws('|', ${STATE_TABLES.map((table) => `(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM ${table} t)`).join(', ')})) AS digest`;
-
-/** A URL can only carry well-formed Unicode: lone surrogates become U+FFFD, as a browser would send them. */
-const wellFormed = (value: string): string => value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 /** Path parameters never name the site's own users (the fuzzer must not deactivate its own admin). */
 const pathParam = fc.oneof(hostileString.filter((value) => value !== '' && !/^\s*0*[1-9]\s*$/.test(value)), fc.integer({ min: 1_000_000, max: 2 ** 40 }).map(String), fc.constantFrom('0', '-1', '1.5', '0x10'));

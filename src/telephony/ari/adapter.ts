@@ -413,6 +413,16 @@ export class AriTelephony implements Telephony {
     return this.call('hangup', (c, signal) => c.channels.hangup({ channelId, reason }, signal));
   }
 
+  async channelExists(channelId: string): Promise<boolean> {
+    try {
+      await this.call('get channel', (c, signal) => c.channels.get({ channelId }, signal));
+      return true;
+    } catch (error) {
+      if (error instanceof TelephonyError && error.code === 'not_found') return false;
+      throw error;
+    }
+  }
+
   async listBridges(): Promise<Array<{ bridgeId: string; channelIds: string[] }>> {
     const app = await this.call('list application', (c, signal) => c.applications.get({ applicationName: this.options.app }, signal));
     const ours = new Set(app.bridge_ids);

@@ -26,6 +26,7 @@ export interface AriApi {
     continueInDialplan(params: { channelId: string; context: string; extension?: string; priority?: number }, signal?: AbortSignal): Promise<void>;
     hangup(params: { channelId: string; reason?: string }, signal?: AbortSignal): Promise<void>;
     list(signal?: AbortSignal): Promise<AriChannelJson[]>;
+    get(params: { channelId: string }, signal?: AbortSignal): Promise<AriChannelJson>;
   };
   bridges: {
     create(params: { type: string; bridgeId: string; name?: string }, signal?: AbortSignal): Promise<AriBridgeJson>;

@@ -25,6 +25,7 @@ export function ariOperations(rest: AriRest): AriApi {
       continueInDialplan: ({ channelId, ...query }, signal) => rest.request('POST', `/channels/${id(channelId)}/continue`, query, undefined, signal),
       hangup: ({ channelId, ...query }, signal) => rest.request('DELETE', `/channels/${id(channelId)}`, query, undefined, signal),
       list: (signal) => rest.request('GET', '/channels', undefined, undefined, signal),
+      get: ({ channelId }, signal) => rest.request('GET', `/channels/${id(channelId)}`, undefined, undefined, signal),
     },
     bridges: {
       create: (query, signal) => rest.request('POST', '/bridges', query, undefined, signal),

@@ -1,4 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
+import { wellFormed } from '../../text/unicode.js';
 
 export type QueryValue = string | number | boolean | undefined;
 export type Query = Record<string, QueryValue>;
@@ -147,7 +148,8 @@ function queryString(query: Query | undefined): string {
   for (const key in query) {
     const value = query[key];
     if (value === undefined) continue;
-    text += `${text === '' ? '?' : '&'}${key}=${encodeURIComponent(String(value))}`;
+    // A caller's name passed on to an originate may not be well-formed; failing the request for it would strand the call.
+    text += `${text === '' ? '?' : '&'}${key}=${encodeURIComponent(wellFormed(String(value)))}`;
   }
   return text;
 }

@@ -1,3 +1,4 @@
+import { callerText } from '../../calls/caller-text.js';
 import type { CallEvent, LegFailure } from '../../calls/telephony.js';
 
 /** The parts of ARI event JSON Ringside reads (Asterisk 22 shapes, see api-docs/events.json). */
@@ -127,8 +128,8 @@ export class AriEventMapper {
           {
             type: 'call.arrived',
             channelId: channel.id,
-            callerNumber: channel.caller?.number ?? '',
-            callerName: channel.caller?.name ?? '',
+            callerNumber: callerText(channel.caller?.number),
+            callerName: callerText(channel.caller?.name),
             dialledNumber: args[0] === 'inbound' && args[1] ? args[1] : (channel.dialplan?.exten ?? ''),
             args,
             at: event.timestamp ? new Date(event.timestamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : new Date(),
