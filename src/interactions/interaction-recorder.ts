@@ -160,6 +160,11 @@ export class InteractionRecorder {
     return this.enqueue(callId, 'the outcome', 'close', [callId, outcome, detail, at()]);
   }
 
+  /** Resolves when the writes of this call made so far have landed (or waited in the outbox). */
+  async settledFor(callId: string): Promise<void> {
+    await this.chains.get(callId);
+  }
+
   /** Resolves when every pending write has landed (tests, shutdown). */
   async settled(): Promise<void> {
     await Promise.all([...this.chains.values()]);

@@ -23,6 +23,8 @@ export interface PopBuilderOptions {
   timezone: string;
   /** The CRM gets this long; after it the pop goes out without customer data (the call must not wait on the CRM). */
   crmBudgetMs?: number;
+  /** Resolves once this node's writes of the call's record have landed, so the pop reads the call's own IVR path. */
+  recorded?: (callId: string) => Promise<void>;
 }
 
 interface CallRow {
@@ -108,6 +110,7 @@ export class PopBuilder {
 
   private async crm(offer: OfferContext, e164: string | null): Promise<Pick<ScreenPop, 'ivr' | 'repeat' | 'match' | 'matchedBy' | 'candidates' | 'transfer'>> {
     const { db, region, timezone } = this.options;
+    await this.options.recorded?.(offer.callId);
     // Side by side: neither needs the other, and one after the other the pop paid two round trips (and, under
     // load, two waits for a pool connection behind the call recording's writes). bench/README.md, pop.
     const [{ rows }, byNumber] = await Promise.all([db.query<CallRow>(CALL_SQL, [offer.callId, e164, timezone]), lookupCaller(db, offer.caller.number, region)]);

@@ -103,7 +103,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   }).subscribe(events);
   publishAcdEvents(events, redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not publish an ACD event'));
   const toAgent = agentFeed(redis, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'could not send an agent their call\'s change'));
-  const pops = new PopService(redis, config.redis.keyPrefix, new PopBuilder({ db, region: config.defaultRegion, timezone: config.centerTimezone }), logger);
+  const pops = new PopService(redis, config.redis.keyPrefix, new PopBuilder({ db, region: config.defaultRegion, timezone: config.centerTimezone, recorded: (callId) => recorder.settledFor(callId) }), logger);
   events.subscribe((event) => {
     if (event.type === 'agent.state') pops.agentState(event.agentId, event.to);
   });

@@ -101,14 +101,23 @@ export interface AcdSite {
  */
 export async function startAcdSite(
   t: Test,
-  options: { agents: number; phone: EndpointBehaviour; apps: string[]; wrapUpSeconds?: number },
+  options: {
+    agents: number;
+    phone: EndpointBehaviour;
+    apps: string[];
+    wrapUpSeconds?: number;
+    /** Other phones for some agents, by agent number from 1. */
+    phones?: Record<number, EndpointBehaviour>;
+    /** IVR flow files instead of the one that queues every caller at once. */
+    flows?: Record<string, string>;
+  },
 ): Promise<AcdSite> {
   const agentEndpoints = Array.from({ length: options.agents }, (_, i) => `PJSIP/${3001 + i}`);
   const simulator = await startSimulator({
     port: 0,
     users: { [ARI_USER]: ARI_PASSWORD },
     dialplanApps: options.apps,
-    endpoints: Object.fromEntries(agentEndpoints.map((endpoint) => [endpoint, options.phone])),
+    endpoints: Object.fromEntries(agentEndpoints.map((endpoint, i) => [endpoint, options.phones?.[i + 1] ?? options.phone])),
     timeScale: TIME_SCALE,
   });
   t.teardown(() => simulator.close());
@@ -121,7 +130,7 @@ export async function startAcdSite(
       return { agentId: String(id), endpoint };
     }),
   );
-  const flowsDir = t.testdir({ flows: FLOWS, rules: rulesFor(options.wrapUpSeconds ?? 1) });
+  const flowsDir = t.testdir({ flows: options.flows ?? FLOWS, rules: rulesFor(options.wrapUpSeconds ?? 1) });
 
   const events: AcdEvent[] = [];
   const subscriber = new Redis(TEST_REDIS_URL);
