@@ -13,12 +13,9 @@
  * Date.now()`). Both sides read performance.timeOrigin + performance.now(): one machine, one clock, sub-ms. The
  * pop's own `offeredAt` (Date.now(), whole ms) gives the same figure within a millisecond (printed as a check).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, uptime as osUptime } from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { OfferContext } from '../src/screenpop/pop-builder.js';
 import { CustomerModel } from '../src/seed/customer-model.js';
 import { SeededRandom } from '../src/seed/random.js';
@@ -26,6 +23,7 @@ import { DEFAULT_SEED } from '../src/seed/seed.js';
 import type { ClientSpec, ClientsPush, ClientsReply, ClientsRequest, PopReceipt } from './pop-clients.js';
 import pg from 'pg';
 import { BENCH_PASSWORD, startPopStack, type BenchUser } from './pop-stack.js';
+import { forkClients } from './client-process.js';
 import { round, summarise, type LatencySummary } from './stats.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -105,40 +103,6 @@ interface Window {
   withCustomer: number;
 }
 
-interface Clients {
-  child: ChildProcess;
-  request(message: ClientsRequest): Promise<ClientsReply>;
-}
-
-/** The consoles' process; its `pops` batches go to `onPops`. */
-function startClients(onPops: (receipts: PopReceipt[]) => void): Clients {
-  const here = fileURLToPath(import.meta.url);
-  // Its own heap limit is the default; 2,000 sockets need far less.
-  const child = fork(path.join(path.dirname(here), `pop-clients${path.extname(here)}`), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map<number, { resolve: (reply: ClientsReply) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  child.on('message', (message: (ClientsReply & { id: number }) | ClientsPush) => {
-    if (message.type === 'pops') return onPops(message.receipts);
-    const waiter = pending.get(message.id);
-    pending.delete(message.id);
-    if (message.type === 'error') waiter?.reject(new Error(`consoles: ${message.message}`));
-    else waiter?.resolve(message);
-  });
-  child.on('exit', (code) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`consoles process exited (${code})`));
-    pending.clear();
-  });
-  return {
-    child,
-    request: (message) =>
-      new Promise<ClientsReply>((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        child.send({ ...message, id });
-      }),
-  };
-}
-
 /** BENCH_POP_PROFILE=file.cpuprofile: a CPU profile of this process (the Ringside node) over the pop window. */
 async function startProfile(): Promise<(() => Promise<void>) | undefined> {
   const file = process.env.BENCH_POP_PROFILE;
@@ -207,7 +171,9 @@ export async function popBenchmark(): Promise<Record<string, number>> {
       if (match > 0) window.withCustomer += 1;
     }
   };
-  const clients = startClients(onPops);
+  const clients = forkClients<ClientsRequest, ClientsReply | ClientsPush>('pop-clients', (message: ClientsReply | ClientsPush) => {
+    if (message.type === 'pops') onPops(message.receipts);
+  });
   const talking = new Map<string, NodeJS.Timeout>(); // agent leg → its hang-up
   let feeder: NodeJS.Timeout | undefined;
   const pools = new Set<pg.Pool>();

@@ -4,6 +4,7 @@ import { lookupBenchmark } from './lookup.js';
 import { popBenchmark } from './pop.js';
 import { reportsBenchmark } from './reports.js';
 import { simulatorLoadBenchmark } from './simulator-load.js';
+import { soakBenchmark } from './soak.js';
 import { wallboardBenchmark } from './wallboard.js';
 
 /** Each benchmark prints a readable summary, then its figures as the last line, in JSON. */
@@ -14,13 +15,14 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, number>>> = {
   pop: popBenchmark,
   reports: reportsBenchmark,
   simulator: simulatorLoadBenchmark,
+  soak: soakBenchmark,
   wallboard: wallboardBenchmark,
 };
 
 const name = process.argv[2];
 const benchmark = name ? BENCHMARKS[name] : undefined;
 if (!benchmark) {
-  console.error(`usage: npm run bench -- <name>   (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
+  console.error(`usage: npm run bench -- <name> [--minutes N for soak]   (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
   process.exit(1);
 }
 try {

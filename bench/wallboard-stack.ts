@@ -69,10 +69,15 @@ export interface WallboardStackOptions {
   supervisors: number;
   /** Agents' phones answer this long after they start ringing. */
   ringMs: number;
+  /** The IVR flow instead of one that queues every call at once (the routing rules still pick the queue). */
+  flow?: object;
 }
 
 export interface WallboardStack {
   server: RunningServer;
+  databaseUrl: string;
+  /** The simulator's ARI, as the node reaches it. */
+  ari: { url: string; user: string; password: string };
   prefix: string;
   agents: WallboardUser[];
   supervisors: WallboardUser[];
@@ -123,7 +128,7 @@ export async function startWallboardStack(options: WallboardStackOptions): Promi
   try {
     mkdirSync(path.join(dir, 'flows'));
     mkdirSync(path.join(dir, 'rules'));
-    writeFileSync(path.join(dir, 'flows', 'bench.yaml'), JSON.stringify(FLOW));
+    writeFileSync(path.join(dir, 'flows', 'bench.yaml'), JSON.stringify(options.flow ?? FLOW));
     writeFileSync(path.join(dir, 'rules', 'wallboard.yaml'), JSON.stringify(RULES));
 
     await dropDatabase(DATABASE_URL);
@@ -159,6 +164,8 @@ export async function startWallboardStack(options: WallboardStackOptions): Promi
     const openSessions = await sessionOpener({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, prefix, ttlSeconds: config.auth.sessionTtlSeconds }, cleanups);
     return {
       server,
+      databaseUrl: DATABASE_URL,
+      ari: { url: ready.url, user: 'ringside', password: ARI_PASSWORD },
       prefix,
       ...users,
       place: async (calls) => {

@@ -15,14 +15,12 @@
  * `<prefix>events:acd` by the wallboards' process. Both sides read the same clock (epoch ms; the receipt from
  * performance.timeOrigin + performance.now()).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { acdEventChannel } from '../src/acd/acd-publisher.js';
 import { SeededRandom } from '../src/seed/random.js';
 import { COALESCE_MS } from '../src/wallboard/wallboard-feed.js';
+import { forkClients } from './client-process.js';
 import { round, summarise, type LatencySummary } from './stats.js';
 import type { WallboardClientsReply, WallboardClientsRequest, WallboardReport } from './wallboard-clients.js';
 import { REDIS_URL, startWallboardStack, WALLBOARD_PASSWORD, WALLBOARD_QUEUES } from './wallboard-stack.js';
@@ -52,43 +50,12 @@ const now = () => performance.timeOrigin + performance.now();
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 const ms = (summary: LatencySummary) => `p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms, max ${summary.max.toFixed(1)} ms`;
 
-interface Clients {
-  child: ChildProcess;
-  request(message: WallboardClientsRequest): Promise<WallboardClientsReply>;
-}
-
-function startClients(): Clients {
-  const here = fileURLToPath(import.meta.url);
-  const child = fork(path.join(path.dirname(here), `wallboard-clients${path.extname(here)}`), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map<number, { resolve: (reply: WallboardClientsReply) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  child.on('message', (message: WallboardClientsReply & { id: number }) => {
-    const waiter = pending.get(message.id);
-    pending.delete(message.id);
-    if (message.type === 'error') waiter?.reject(new Error(`wallboards: ${message.message}`));
-    else waiter?.resolve(message);
-  });
-  child.on('exit', (code) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`wallboards process exited (${code})`));
-    pending.clear();
-  });
-  return {
-    child,
-    request: (message) =>
-      new Promise<WallboardClientsReply>((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        child.send({ ...message, id });
-      }),
-  };
-}
-
 export async function wallboardBenchmark(): Promise<Record<string, number>> {
   const started = performance.now();
   if (WB.wallboards % WB.users !== 0) throw new Error('BENCH_WALLBOARD_CLIENTS must be a multiple of BENCH_WALLBOARD_USERS');
   console.log(`wallboard bench: load average ${load()}; ${WB.agents.join(' + ')} agents, ${WB.users} supervisors…`);
   const stack = await startWallboardStack({ agentsPerQueue: WB.agents, supervisors: WB.users, ringMs: WB.ringMs });
-  const clients = startClients();
+  const clients = forkClients<WallboardClientsRequest, WallboardClientsReply>('wallboard-clients');
   let feeder: NodeJS.Timeout | undefined;
   try {
     const { server } = stack;
