@@ -15,6 +15,7 @@ export const EXIT_PROMPTS = {
   callbackConfirmKeys: ['sound:ringside/callback-confirm-or-change'],
   callbackEnterNumber: ['sound:ringside/callback-enter-number'],
   callbackBooked: ['sound:ringside/callback-booked', 'sound:goodbye'],
+  callbackFailed: ['sound:ringside/callback-failed'],
   voicemail: ['sound:vm-intro'],
   voicemailDone: ['sound:vm-goodbye'],
   queueClosed: ['sound:all-circuits-busy-now', 'sound:goodbye'],
@@ -102,6 +103,16 @@ export async function bookCallback(db: Queryable, { callId, phoneE164, queue, en
     [callId, phoneE164, queue, new Date(enqueuedAt), maxAttempts],
   );
   return Number(rows[0]!.id);
+}
+
+/** The callback was withdrawn before it was announced: an agent took the caller meanwhile. */
+export async function withdrawCallback(db: Queryable, id: number): Promise<void> {
+  await db.query(`UPDATE callbacks SET status = 'cancelled', outcome_detail = 'answered_meanwhile', ended_at = now(), updated_at = now() WHERE id = $1 AND status = 'scheduled'`, [id]);
+}
+
+/** The booking failed (the CRM's database is away): the caller hears so and stays in line. */
+export async function sayCallbackFailed(session: CallSession): Promise<void> {
+  await play(session, EXIT_PROMPTS.callbackFailed);
 }
 
 /** After a callback was booked: the caller hears it is done and the call ends. */

@@ -9,7 +9,7 @@ import type { QueueAction, QueueDefinition } from '../routing/schema.js';
 import type { AcdStore } from './acd-store.js';
 import type { HeldCall } from './types.js';
 import type { AcdEvent, ExitReason } from './acd-events.js';
-import { bookCallback, closeCall, confirmCallbackAndHangUp, offerCallback, takeVoicemail } from './queue-exits.js';
+import { bookCallback, closeCall, confirmCallbackAndHangUp, offerCallback, sayCallbackFailed, takeVoicemail, withdrawCallback } from './queue-exits.js';
 import type { StaffingView } from './staffing-view.js';
 import { estimateWaitSeconds, nextAnnouncedWait, waitAnnouncement } from './wait-estimate.js';
 
@@ -245,9 +245,21 @@ export class WaitingRoom {
           () => this.waiters.get(callId) === waiter,
           (prompt) => (plan.prompt = prompt),
         );
-        // Out of the line first: if an agent was found meanwhile, the caller talks to them and no callback is booked.
-        if (number === null || !(await this.leaveFor(callId, waiter, 'callback', 'caller_choice'))) return;
-        const id = await bookCallback(this.host.db, { callId, phoneE164: number, queue: plan.queue.name, enqueuedAt: waiter.enqueuedAt, maxAttempts: plan.queue.callback.attempts });
+        if (number === null || this.waiters.get(callId) !== waiter) return;
+        // Booked before the caller leaves the line: if PostgreSQL cannot take it, they keep their place and are told.
+        let id: number;
+        try {
+          id = await bookCallback(this.host.db, { callId, phoneE164: number, queue: plan.queue.name, enqueuedAt: waiter.enqueuedAt, maxAttempts: plan.queue.callback.attempts });
+        } catch (error) {
+          session.log.warn({ err: error }, 'the callback could not be booked; the caller keeps their place in line');
+          await sayCallbackFailed(session).catch(() => undefined);
+          return;
+        }
+        // If an agent was found meanwhile, the caller talks to them and the callback is withdrawn.
+        if (!(await this.leaveFor(callId, waiter, 'callback', 'caller_choice'))) {
+          await withdrawCallback(this.host.db, id).catch((error: unknown) => session.log.warn({ err: error, callbackId: id }, 'could not withdraw a callback the caller no longer needs'));
+          return;
+        }
         waiter.settle('callback', `callback:${id}`);
         this.host.callbackBooked?.(id);
         await confirmCallbackAndHangUp(session);

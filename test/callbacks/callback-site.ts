@@ -14,6 +14,8 @@ export interface CallbackSiteOptions {
   env?: Record<string, string>;
   /** A second agent of support, bob (PJSIP/3002). */
   withBob?: boolean;
+  /** The server's database URL from the test database's (a proxy, for faults). */
+  databaseUrl?: (directUrl: string) => string;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function startCallbackSite(t: Test, options: CallbackSiteOptions = 
     rules: `queues:\n${queue('support')}${queue('billing')}rules:\n  - { name: everyone, queue: support }\n`,
     env: { CENTER_HOURS: 'mon-sun 00:00-24:00', CUSTOMER_CALLING_HOURS: '00:00-24:00', OUTBOUND_CALLER_ID: '+861012345678', API_KEYS: 'callbacks-test-key-0123456789', ...options.env },
     logLevel: 'info',
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
   const { simulator, server, db } = site;
   const annCookie = await login(server, 'ann');
