@@ -11,7 +11,6 @@
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { acdEventChannel } from '../src/acd/acd-publisher.js';
 import { createPool } from '../src/db/pool.js';
 import { auditCalls } from '../src/ops/call-audit.js';
 import { liveCallIds } from '../src/ops/live-calls.js';
@@ -20,7 +19,7 @@ import { forkClients } from './client-process.js';
 import type { ClientsPush, ClientsReply, ClientsRequest } from './pop-clients.js';
 import { round } from './stats.js';
 import type { WallboardClientsReply, WallboardClientsRequest } from './wallboard-clients.js';
-import { REDIS_URL, startWallboardStack, WALLBOARD_PASSWORD, WALLBOARD_QUEUES } from './wallboard-stack.js';
+import { connectWallboards, startWallboardStack, WALLBOARD_QUEUES } from './wallboard-stack.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -77,16 +76,7 @@ export async function soakBenchmark(): Promise<Record<string, number>> {
     const cookies = await stack.openSessions(stack.agents);
     const connected = await consoles.request({ type: 'connect', url: server.url, clients: stack.agents.map((agent, i) => ({ userId: agent.userId, role: 'agent', username: agent.username, cookie: cookies[i]!, acdLogin: true })), concurrency: 20 });
     if (connected.type !== 'connected' || connected.failed > 0) throw new Error(`consoles failed: ${JSON.stringify(connected)}`);
-    const boards = await wallboards.request({
-      type: 'connect',
-      url: server.url,
-      redisUrl: REDIS_URL,
-      channel: acdEventChannel(stack.prefix),
-      users: stack.supervisors.map((user) => ({ username: user.username, password: WALLBOARD_PASSWORD })),
-      perUser: SOAK.wallboards / SOAK.supervisors,
-      concurrency: 10,
-    });
-    if (boards.type !== 'connected' || boards.failed > 0) throw new Error(`wallboards failed: ${JSON.stringify(boards)}`);
+    const boards = await connectWallboards(wallboards, stack, SOAK.wallboards / SOAK.supervisors, 10);
     console.log(`${connected.ok} consoles (agents logged into the ACD) and ${boards.ok} wallboards connected`);
 
     const random = new SeededRandom(29);

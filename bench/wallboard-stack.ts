@@ -16,6 +16,9 @@ import { startServer, type RunningServer } from '../src/server.js';
 import { hashPassword } from '../src/users/repository.js';
 import { startPbx } from './acd-route-stack.js';
 import { problemLogger, sessionOpener } from './server-side.js';
+import type { ClientProcess } from './client-process.js';
+import type { WallboardClientsReply, WallboardClientsRequest } from './wallboard-clients.js';
+import { acdEventChannel } from '../src/acd/acd-publisher.js';
 
 const ARI_PASSWORD = 'ringside-bench-ari';
 export const WALLBOARD_PASSWORD = 'bench-only-password';
@@ -186,4 +189,24 @@ export async function startWallboardStack(options: WallboardStackOptions): Promi
     await close();
     throw error;
   }
+}
+
+/** Opens `perUser` wallboards for each of the stack's supervisors in the wallboards' process; throws if any fails. */
+export async function connectWallboards(
+  clients: ClientProcess<WallboardClientsRequest, WallboardClientsReply>,
+  stack: Pick<WallboardStack, 'server' | 'prefix' | 'supervisors'>,
+  perUser: number,
+  concurrency: number,
+): Promise<Extract<WallboardClientsReply, { type: 'connected' }>> {
+  const connected = await clients.request({
+    type: 'connect',
+    url: stack.server.url,
+    redisUrl: REDIS_URL,
+    channel: acdEventChannel(stack.prefix),
+    users: stack.supervisors.map((user) => ({ username: user.username, password: WALLBOARD_PASSWORD })),
+    perUser,
+    concurrency,
+  });
+  if (connected.type !== 'connected' || connected.failed > 0) throw new Error(`wallboards failed: ${JSON.stringify(connected)}`);
+  return connected;
 }

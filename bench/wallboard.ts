@@ -17,13 +17,12 @@
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { acdEventChannel } from '../src/acd/acd-publisher.js';
 import { SeededRandom } from '../src/seed/random.js';
 import { COALESCE_MS } from '../src/wallboard/wallboard-feed.js';
 import { forkClients } from './client-process.js';
 import { round, summarise, type LatencySummary } from './stats.js';
 import type { WallboardClientsReply, WallboardClientsRequest, WallboardReport } from './wallboard-clients.js';
-import { REDIS_URL, startWallboardStack, WALLBOARD_PASSWORD, WALLBOARD_QUEUES } from './wallboard-stack.js';
+import { connectWallboards, startWallboardStack, WALLBOARD_QUEUES } from './wallboard-stack.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const WB = {
@@ -83,16 +82,7 @@ export async function wallboardBenchmark(): Promise<Record<string, number>> {
       }),
     );
 
-    const connected = await clients.request({
-      type: 'connect',
-      url: server.url,
-      redisUrl: REDIS_URL,
-      channel: acdEventChannel(stack.prefix),
-      users: stack.supervisors.map((user) => ({ username: user.username, password: WALLBOARD_PASSWORD })),
-      perUser: WB.wallboards / WB.users,
-      concurrency: 20,
-    });
-    if (connected.type !== 'connected' || connected.failed > 0) throw new Error(`wallboards failed: ${JSON.stringify(connected)}`);
+    const connected = await connectWallboards(clients, stack, WB.wallboards / WB.users, 20);
     const supervisorsHere = server.realtime.supervisorCount();
     if (supervisorsHere !== WB.wallboards) throw new Error(`the hub holds ${supervisorsHere} supervisor sockets, not ${WB.wallboards}`);
     console.log(`${WB.users} supervisors logged in, ${connected.ok} wallboards connected in ${(connected.ms / 1000).toFixed(1)} s (snapshot: ${connected.snapshotQueues} queues); ${stack.agents.length} agents in the ACD`);
