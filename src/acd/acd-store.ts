@@ -151,6 +151,31 @@ export class AcdStore {
     await this.redis.set(this.keys.node(this.node), String(this.now()), 'PX', ttlMs);
   }
 
+  /**
+   * The epoch of the ACD's state: `candidate` becomes it when there is none (a new Redis, or one that lost its
+   * data). A node that saw another epoch before knows the state it built is gone.
+   */
+  async stateEpoch(candidate: string): Promise<string> {
+    await this.redis.set(this.keys.epoch(), candidate, 'NX');
+    return (await this.redis.get(this.keys.epoch())) ?? candidate;
+  }
+
+  /**
+   * Puts an agent back on the call they are talking on after Redis lost their state; null if they have a
+   * state again (they logged in meanwhile).
+   */
+  async restoreAgentOnCall(agent: AgentProfile, callId: string): Promise<AgentStateEvent | null> {
+    const reply = await this.run('acdRestoreAgent', [this.keys.agent(agent.agentId)], [
+      this.keys.base,
+      agent.agentId,
+      callId,
+      JSON.stringify(agent.skills),
+      JSON.stringify(agent.queues),
+      this.now(),
+    ]);
+    return 'error' in reply ? null : (reply as unknown as AgentStateEvent);
+  }
+
   /** Waits up to `seconds` for an offer another node made for one of this node's callers (needs a connection of its own). */
   async nextInboxOffer(connection: Redis, seconds: number): Promise<Assignment | null> {
     const reply = await connection.blpop(this.keys.inbox(this.node), seconds);

@@ -97,6 +97,11 @@ export class Conversations {
     return this.wrapUps.size + this.talks.size;
   }
 
+  /** Every conversation on this node. */
+  all(): Talk[] {
+    return [...this.talks.values()];
+  }
+
   /** The agent's conversation on this node, if any. */
   talkOf(agentId: string): Talk | undefined {
     return this.talks.get(agentId);

@@ -6,7 +6,8 @@ import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
 import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { AcdEvent, AcdEventBus } from './acd-events.js';
-import type { Assignment } from './types.js';
+import type { AgentProfile, Assignment, HeldCall } from './types.js';
+import { interactionStanding, putBackNodeState, requeueHeld } from './state-rebuild.js';
 import { AGENT_LEG_PREFIX, hangUpLegs, ringAgents } from './ring-agents.js';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Queryable } from '../db/queryable.js';
@@ -59,6 +60,8 @@ export interface DispatcherOptions {
   outbound?: () => OutboundCalls | undefined;
   /** A caller booked a callback in the queue. */
   callbackBooked?: (callbackId: number) => void;
+  /** An agent's skills and queues as a login gives them (to put a talking agent back after Redis lost them). */
+  profileOf?: (agentId: string) => AgentProfile | undefined;
 }
 
 /** Runs the offers of ACD stand-ins for calls Ringside will place (a callback keeping its place in line). */
@@ -276,10 +279,11 @@ export class AcdDispatcher {
     const callId = session.channelId;
     const { decision } = request;
     const queue = decision.queue.name;
-    const { position } = await this.options.store.enqueueCall({ callId, queue, skills: request.skills, priority: request.priority, rule: decision.rule });
-    const waiter = this.hold({ session, enqueuedAt: Date.now(), settle, offering: false, plan: newPlan(decision.queue, decision, request.skills, request.priority) });
-    // The IVR recorded the queue it asked for; the rules may have chosen another.
-    if (request.requestedQueue !== queue) void this.options.recorder.requeued(callId, queue);
+    const enqueuedAt = Date.now();
+    const { position } = await this.options.store.enqueueCall({ callId, queue, skills: request.skills, priority: request.priority, rule: decision.rule, enqueuedAt });
+    const waiter = this.hold({ session, enqueuedAt, settle, offering: false, plan: newPlan(decision.queue, decision, request.skills, request.priority) });
+    // The queue the rules chose (the IVR recorded the one it asked for) and the call's place: a restart with an empty Redis finds it there.
+    void this.options.recorder.routed(callId, queue, { rule: decision.rule, priority: request.priority, skills: request.skills, enqueuedAt });
     this.emit({ type: 'call.queued', callId, queue, position, priority: request.priority, rule: decision.rule, at: Date.now() });
     // Not awaited: the conversation that may follow belongs to the call, not to the queue step.
     void this.tryForCall(callId).then(() => this.room.entered(callId, waiter, position)).catch((error: unknown) => this.problem(session.log, { err: error }, 'could not settle the call in its queue'));
@@ -442,6 +446,13 @@ export class AcdDispatcher {
     call.settle('abandoned', `queue:${call.plan.queue.name}`);
     call.session.log.info({ agents: assignment.agents, reason }, 'the call was not answered; back to its place in the queue');
     for (const agentId of assignment.agents) this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.plan.queue.name, agentId, reason, at: Date.now() });
+    if (call.lostOffer) {
+      // Redis lost the offer with the rest of the ACD's state: the caller goes back in line as this node holds them; the agent has no state to pause.
+      call.lostOffer = false;
+      await requeueHeld(this.options.store, assignment.callId, call).catch((error: unknown) => this.problem(call.session.log, { err: error }, 'could not put the call back in line'));
+      await this.tryForCall(assignment.callId);
+      return;
+    }
     const requeued = await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => {
       this.problem(call.session.log, { err: error }, 'could not requeue the call');
       return null;
@@ -484,7 +495,8 @@ export class AcdDispatcher {
     }
     let answered;
     try {
-      answered = await this.options.store.agentAnswered(assignment.agentId);
+      // An offer Redis forgot (it lost the ACD's state while the phone rang): the agent is put back on the call instead.
+      answered = call.lostOffer ? await this.restoreTalker(assignment.agentId, session.channelId) : await this.options.store.agentAnswered(assignment.agentId);
     } catch (error) {
       if (!session.ended) throw error;
       // The caller hung up as the agent answered: the ACD has freed the agent already; their leg goes too.
@@ -516,7 +528,7 @@ export class AcdDispatcher {
     const { store } = this.options;
     const peer = bridgePeers[0];
     if (peer) {
-      const agentId = await store.agentOnCall(callId);
+      const agentId = (await store.agentOnCall(callId)) ?? (await this.talkerFromInteraction(callId));
       if (!agentId) return 'fallback';
       session.adoptLeg(peer);
       settle('answered', `agent:${agentId}`);
@@ -528,7 +540,9 @@ export class AcdDispatcher {
     }
     const placed = this.options.outbound?.()?.handles(callId) ?? false;
     if (placed && !context.answered) return 'pending';
-    const held = await store.getCall(callId);
+    const found = await store.getCall(callId);
+    const rebuilt = found ? null : await this.requeueFromInteraction(callId, placed);
+    const held = found ?? rebuilt;
     if (!held) return 'fallback';
     const catalog = this.options.catalog?.();
     const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;
@@ -536,7 +550,7 @@ export class AcdDispatcher {
     this.hold(
       placed
         ? { session, enqueuedAt: Date.now(), settle, offering: false, plan: placedCallPlan(this.queueDefinition(held.queue)), outbound: true }
-        : { session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan: recoveredPlan(this.queueDefinition(held.queue), decision, held) },
+        : { session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan: recoveredPlan(this.queueDefinition(held.queue), decision, held, { fromRedis: rebuilt === null }) },
     );
     // Being offered when its node stopped: the agents did not miss it, whether or not their phone had started ringing.
     if (held.state === 'offered') {
@@ -550,6 +564,51 @@ export class AcdDispatcher {
     session.log.info({ queue: held.queue }, 'waiting call recovered at its place');
     void this.tryForCall(callId);
     return 'adopted';
+  }
+
+  /**
+   * Redis lost the ACD's state (NodeDuties noticed): what this node holds goes back in, and the lines start
+   * moving again for the agents who log in anew.
+   */
+  async rebuildLostState(): Promise<void> {
+    const restored = await putBackNodeState({
+      store: this.options.store,
+      waiting: this.waiting,
+      talks: this.conversations.all(),
+      profileOf: (agentId) => this.options.profileOf?.(agentId),
+      agentChanged: (event) => this.agentChanged(event),
+      log: this.log,
+    });
+    this.log.warn(restored, 'ACD state put back: agents on their calls, callers at their places; other agents must log in again');
+    for (const callId of this.waiting.keys()) await this.tryForCall(callId);
+  }
+
+  /** Restart with an empty Redis, a caller bridged to an agent: the agent PostgreSQL says answered is put back on the call. */
+  private async talkerFromInteraction(callId: string): Promise<string | null> {
+    const standing = this.options.db ? await interactionStanding(this.options.db, callId, true).catch(() => null) : null;
+    if (standing?.kind !== 'talking') return null;
+    await this.restoreTalker(standing.agentId, callId);
+    return standing.agentId;
+  }
+
+  /** An agent back on their call after Redis lost their state (null if they have a state again, or are unknown). */
+  private async restoreTalker(agentId: string, callId: string): Promise<AgentStateEvent | undefined> {
+    const profile = this.options.profileOf?.(agentId);
+    return (profile ? await this.options.store.restoreAgentOnCall(profile, callId) : null) ?? undefined;
+  }
+
+  /**
+   * Restart with an empty Redis, a caller not in a bridge: if PostgreSQL has them waiting in a queue, they join it
+   * again at their recorded virtual arrival. A placed call (a callback) has no such record: it goes to the fallback.
+   */
+  private async requeueFromInteraction(callId: string, placed: boolean): Promise<HeldCall | null> {
+    if (placed || !this.options.db) return null;
+    const standing = await interactionStanding(this.options.db, callId, false).catch(() => null);
+    if (standing?.kind !== 'waiting') return null;
+    const { routing } = standing;
+    await this.options.store.enqueueCall({ callId, queue: standing.queue, skills: routing.skills, priority: routing.priority, enqueuedAt: routing.enqueuedAt, ...(routing.rule ? { rule: routing.rule } : {}) });
+    this.log.info({ callId, queue: standing.queue }, 'a waiting call Redis had lost is back in line from its interaction');
+    return this.options.store.getCall(callId);
   }
 
   /**

@@ -61,6 +61,11 @@ export class AcdKeys {
     return `${this.tagged}inbox:${node}`;
   }
 
+  /** A value written once per life of the ACD's state: changed means Redis lost that state (see node-duties.ts). */
+  epoch(): string {
+    return `${this.tagged}epoch`;
+  }
+
   /** The center's day the calls-today counts belong to. */
   day(): string {
     return `${this.tagged}day`;

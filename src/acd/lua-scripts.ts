@@ -22,6 +22,7 @@ export const SCRIPTS = {
   acdUpdateCall: 'update-call-1',
   acdResetCallsToday: 'reset-calls-today-1',
   acdRecordHandleTime: 'record-handle-time-1',
+  acdRestoreAgent: 'restore-agent-1',
   wallboardTrackWaiting: 'wallboard-track-waiting-1',
   wallboardOldestWaiting: 'wallboard-oldest-waiting-1',
 } as const;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import type { Redis } from '../redis/client.js';
 import type { AcdStore } from './acd-store.js';
@@ -13,6 +14,11 @@ export interface NodeDutiesOptions {
   timezone: string;
   logger: Logger;
   heartbeatMs?: number;
+  /**
+   * Redis came back without the ACD's state (restarted with no persistence, or flushed): this node puts back what
+   * it holds. Called once per loss, never concurrently.
+   */
+  stateLost?: () => Promise<void>;
 }
 
 /** Today's date in a time zone, as YYYY-MM-DD. */
@@ -31,6 +37,9 @@ export class NodeDuties {
   private timers: NodeJS.Timeout[] = [];
   private inboxLoop: Promise<void> | undefined;
   private readonly log: Logger;
+  /** The ACD state's epoch this node has seen (see AcdStore.stateEpoch); undefined until the first check. */
+  private epoch: string | undefined;
+  private rebuilding = false;
 
   constructor(private readonly options: NodeDutiesOptions) {
     this.log = options.logger.child({ component: 'acd-node' });
@@ -40,7 +49,11 @@ export class NodeDuties {
     if (this.running) return;
     this.running = true;
     const beat = this.options.heartbeatMs ?? 2000;
-    const heartbeat = () => void this.options.store.heartbeat(beat * 3).catch((error: unknown) => this.log.warn({ err: error }, 'could not renew this node\'s heartbeat'));
+    const heartbeat = () =>
+      void this.options.store
+        .heartbeat(beat * 3)
+        .then(() => this.checkEpoch())
+        .catch((error: unknown) => this.log.warn({ err: error }, 'could not renew this node\'s heartbeat'));
     const newDay = () =>
       void this.options.store
         .resetCallsToday(centerDate(this.options.timezone))
@@ -59,6 +72,30 @@ export class NodeDuties {
     // The blocked BLPOP ends with the connection: offers still in the inbox wait for this node's successor.
     this.options.inboxConnection.disconnect();
     await this.inboxLoop;
+  }
+
+  /**
+   * With every heartbeat: the epoch stays as long as Redis keeps its data (AOF, or just a network drop). Another
+   * epoch than the one seen means everything this node wrote is gone; the first check only learns the epoch
+   * (calls found at start-up are taken back by the call registry's resync).
+   */
+  private async checkEpoch(): Promise<void> {
+    if (this.rebuilding) return;
+    const current = await this.options.store.stateEpoch(randomUUID());
+    const previous = this.epoch;
+    this.epoch = current;
+    if (previous === undefined || previous === current || !this.options.stateLost) return;
+    this.log.warn('Redis lost the ACD state (restarted without persistence, or flushed); putting back this node\'s calls');
+    this.rebuilding = true;
+    try {
+      await this.options.stateLost();
+    } catch (error) {
+      // Tried again with the next heartbeat: putting a call back twice is refused by the store, not doubled.
+      this.epoch = previous;
+      this.log.error({ err: error }, 'could not put back this node\'s calls after Redis lost the ACD state; retrying');
+    } finally {
+      this.rebuilding = false;
+    }
   }
 
   private async drainInbox(): Promise<void> {

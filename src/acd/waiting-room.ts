@@ -53,11 +53,19 @@ export function placedCallPlan(queue: QueueDefinition): WaitPlan {
   return plan;
 }
 
-/** The plan of a call taken back after a restart: the ladder's steps already behind it were applied (Redis holds their result). */
-export function recoveredPlan(queue: QueueDefinition, decision: RoutingDecision | null, held: Pick<HeldCall, 'queues' | 'skills' | 'enqueuedAt' | 'priority'>): WaitPlan {
+/**
+ * The plan of a call taken back after a restart. From Redis, the ladder's steps already behind it were applied
+ * (Redis holds their result); rebuilt from PostgreSQL (Redis had lost it) they were not, and apply again.
+ */
+export function recoveredPlan(
+  queue: QueueDefinition,
+  decision: RoutingDecision | null,
+  held: Pick<HeldCall, 'queues' | 'skills' | 'enqueuedAt' | 'priority'>,
+  { fromRedis = true } = {},
+): WaitPlan {
   const plan = newPlan(queue, decision, held.skills, held.priority);
   plan.queues = held.queues;
-  plan.stepsApplied = decision?.escalations.filter((step) => step.after <= (Date.now() - held.enqueuedAt) / 1000).length ?? 0;
+  plan.stepsApplied = fromRedis ? (decision?.escalations.filter((step) => step.after <= (Date.now() - held.enqueuedAt) / 1000).length ?? 0) : 0;
   return plan;
 }
 
@@ -70,6 +78,8 @@ export interface Waiter {
   settle: (outcome: InteractionOutcome, detail: string) => void;
   /** A call Ringside placed (a callback): not counted in its queue's figures. */
   outbound?: boolean;
+  /** Being offered when Redis lost the ACD's state: the ACD no longer knows the offer (see state-rebuild.ts). */
+  lostOffer?: boolean;
 }
 
 export interface WaitingRoomHost {

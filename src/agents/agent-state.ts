@@ -39,6 +39,12 @@ export interface AgentState {
   logoutPending: boolean;
 }
 
+/**
+ * The reason of a `logged_out` the system tells an agent's console when Redis lost the agent's state: they
+ * must log in again (the console says why). The console compares the same text.
+ */
+export const STATE_LOST = 'state_lost';
+
 /** Emitted for every accepted action, for the wallboard and the agent console. */
 export interface AgentStateEvent {
   agentId: string;

@@ -137,6 +137,11 @@ export class InteractionRecorder {
     return this.enqueue(callId, 'the queue change', 'requeued', [callId, queue]);
   }
 
+  /** The ACD took the call: the queue the rules chose and the call's place, for a restart that finds Redis empty. */
+  routed(callId: string, queue: string, routing: { rule: string; priority: number; skills: Record<string, number>; enqueuedAt: number }): Promise<void> {
+    return this.enqueue(callId, 'the routing', 'routed', [callId, queue, JSON.stringify(routing), new Date(routing.enqueuedAt).toISOString()]);
+  }
+
   /** An agent's phone rings for the call; the first offer's time is kept (the screen-pop and the wait are measured from it). */
   offered(callId: string, agentId: string): Promise<void> {
     return this.enqueue(callId, 'the offer', 'offered', [callId, agentIdOf(agentId), at()]);

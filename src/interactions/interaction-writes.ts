@@ -18,6 +18,10 @@ export const WRITE_SQL = {
   waitEstimate: `INSERT INTO wait_estimates (call_id, queue, position, estimate_seconds, announced_at)
                  SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM wait_estimates WHERE call_id = $1 AND announced_at = $5)`,
   requeued: 'UPDATE interactions SET queue = $2, updated_at = now() WHERE call_id = $1',
+  // The queue the routing rules chose and the call's place in it (virtual arrival = enqueuedAt − priority s).
+  routed: `UPDATE interactions SET queue = $2, attributes = attributes || jsonb_build_object('routing', $3::jsonb),
+                                    queued_at = COALESCE(queued_at, $4), updated_at = now()
+            WHERE call_id = $1`,
   offered: 'UPDATE interactions SET offered_at = coalesce(offered_at, $3), agent_id = $2, updated_at = now() WHERE call_id = $1',
   // handledBy: every agent who had the call, so each can still write their wrap-up on it.
   transferred: `UPDATE interactions

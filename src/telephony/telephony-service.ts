@@ -14,7 +14,8 @@ import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
 import { AcdDispatcher, type OutboundCalls } from '../acd/dispatcher.js';
 import { NodeDuties } from '../acd/node-duties.js';
 import { AgentControl } from '../acd/agent-control.js';
-import type { AgentStateEvent } from '../agents/agent-state.js';
+import { STATE_LOST, type AgentStateEvent } from '../agents/agent-state.js';
+import type { AgentProfile } from '../acd/types.js';
 import { notFound } from '../errors.js';
 import { AcdEventBus } from '../acd/acd-events.js';
 import { recordAcdMetrics } from '../acd/acd-metrics.js';
@@ -107,6 +108,11 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
   events.subscribe((event) => {
     if (event.type === 'agent.state') pops.agentState(event.agentId, event.to);
   });
+  // Every agent also serves their own direct queue: transfers to them wait there.
+  const profileOf = (agentId: string): AgentProfile | undefined => {
+    const agent = agents.find((candidate) => candidate.agentId === agentId);
+    return agent ? { ...agent, queues: [...agent.queues, directQueueOf(agentId)] } : undefined;
+  };
   const wrapUpOf = (queue: string) => rules.current().queue(queue)?.wrapUpSeconds ?? 30;
   const dispatcher: AcdDispatcher = new AcdDispatcher({
     store,
@@ -122,6 +128,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     outbound: (): OutboundCalls => callbacks,
     callbackBooked: (id: number): void => callbacks.booked(id),
     talkChanged: (talk, state) => toAgent(talk.agentId, { type: 'call.update', call: callViewOf(talk, state) }),
+    profileOf,
   });
   // Strategies live in Redis with the queues, so every node's assignment script sees the same one.
   const syncStrategies = (catalog: RulesCatalog) =>
@@ -135,14 +142,22 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     execute: (assignment) => dispatcher.executeRemote(assignment),
     timezone: config.centerTimezone,
     logger,
+    stateLost: async () => {
+      syncStrategies(rules.current());
+      await dispatcher.rebuildLostState();
+      // Agents with no state now (nothing to put back on this node or another) are asked to log in again.
+      for (const { agentId } of agents) {
+        if (await store.getAgent(agentId)) continue;
+        toAgent(agentId, { type: 'agent.state', agentId, from: 'logged_out', to: 'logged_out', reason: STATE_LOST, at: Date.now() });
+      }
+    },
   });
   const login = async (agentId: string): Promise<AgentStateEvent> => {
     // Reloaded only for an agent created since the last load.
     if (!agents.some((candidate) => candidate.agentId === agentId)) agents = await loadAgents(db, rules.current().queues().map((queue) => queue.name));
-    const agent = agents.find((candidate) => candidate.agentId === agentId);
-    if (!agent) throw notFound(`active agent ${agentId} with a phone`);
-    // Every agent also serves their own direct queue: transfers to them wait there.
-    const event = await store.agentLogin({ ...agent, queues: [...agent.queues, directQueueOf(agentId)] });
+    const profile = profileOf(agentId);
+    if (!profile) throw notFound(`active agent ${agentId} with a phone`);
+    const event = await store.agentLogin(profile);
     dispatcher.agentChanged(event);
     await dispatcher.agentFree(agentId);
     return event;

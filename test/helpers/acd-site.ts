@@ -110,6 +110,8 @@ export async function startAcdSite(
     phones?: Record<number, EndpointBehaviour>;
     /** IVR flow files instead of the one that queues every caller at once. */
     flows?: Record<string, string>;
+    /** A Redis of the test's own (one it can restart) instead of the shared one. */
+    redisUrl?: string;
   },
 ): Promise<AcdSite> {
   const agentEndpoints = Array.from({ length: options.agents }, (_, i) => `PJSIP/${3001 + i}`);
@@ -122,7 +124,8 @@ export async function startAcdSite(
   });
   t.teardown(() => simulator.close());
   const db = await createTestDatabase(t, { poolSize: 4 });
-  const { redis, prefix } = await createTestRedis(t);
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const { redis, prefix } = await createTestRedis(t, redisUrl);
   const store = new AcdStore(redis);
   const agents = await Promise.all(
     agentEndpoints.map(async (endpoint, i) => {
@@ -133,7 +136,8 @@ export async function startAcdSite(
   const flowsDir = t.testdir({ flows: options.flows ?? FLOWS, rules: rulesFor(options.wrapUpSeconds ?? 1) });
 
   const events: AcdEvent[] = [];
-  const subscriber = new Redis(TEST_REDIS_URL);
+  const subscriber = new Redis(redisUrl);
+  subscriber.on('error', () => undefined);
   t.teardown(() => subscriber.disconnect());
   subscriber.on('message', (_channel: string, message: string) => events.push(JSON.parse(message) as AcdEvent));
   await subscriber.subscribe(acdEventChannel(prefix));
@@ -154,7 +158,7 @@ export async function startAcdSite(
     events,
     env: ({ app, nodeId }) => ({
       DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
+      REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       ARI_URL: simulator.url,
       ARI_USER,

@@ -142,7 +142,7 @@ export function ConsolePage({ user, onSignedOut }: { user: User; onSignedOut: (n
         {config.kind === 'error' && <div class="notice warn toast">{t.errors.config}</div>}
         <main class={`workspace ${call ? 'has-call' : 'no-call'}`}>
           <div class="column column-call">
-            {call ? <CallCard call={call} offsetMs={state.clockOffsetMs} /> : <IdleCard status={agent.status} synced={state.synced} />}
+            {call ? <CallCard call={call} offsetMs={state.clockOffsetMs} /> : <IdleCard status={agent.status} reason={agent.reason} synced={state.synced} />}
             {call && agent.status === 'on_call' && <CallControls call={call} config={consoleConfig} panel={panel} setPanel={setPanel} onView={(view) => dispatch({ type: 'callView', view })} />}
             {agent.status === 'wrap_up' && agent.callId && <WrapUpForm key={agent.callId} callId={agent.callId} dispositions={consoleConfig?.dispositions ?? []} onSaved={reloadRecent} />}
             {call && agent.status === 'on_call' && <CallNotes call={call} dispatch={dispatch} />}

@@ -74,6 +74,7 @@ export const en = {
   },
   idle: {
     loggedOut: 'You are logged out of the queues. Press Ready to take calls.',
+    stateLost: 'A system fault erased your place in the queues. Press Ready to log in again.',
     available: 'Ready. The next call will ring your phone and show here.',
     paused: 'Paused: no calls are offered to you.',
     connecting: 'Connecting to the server…',

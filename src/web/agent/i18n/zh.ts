@@ -69,6 +69,7 @@ export const zh: Dictionary = {
   },
   idle: {
     loggedOut: '您已签出所有队列。点击“就绪”开始接听来电。',
+    stateLost: '系统故障导致您在队列中的状态丢失。请点击“就绪”重新签入。',
     available: '已就绪。下一通来电将呼叫您的话机并显示在这里。',
     paused: '小休中：不会为您分配来电。',
     connecting: '正在连接服务器…',

@@ -89,6 +89,8 @@ function applyAgentEvent(state: ConsoleState, event: AgentStateEvent): ConsoleSt
     since: event.at,
     logoutPending: event.to === 'logged_out' ? false : state.agent.logoutPending,
     ...(event.to === 'paused' && event.reason !== undefined ? { reason: event.reason } : {}),
+    // The server lost the agent's state (src/agents/agent-state.ts, STATE_LOST): the idle card says why they are out.
+    ...(event.to === 'logged_out' && event.reason === 'state_lost' ? { reason: event.reason } : {}),
     ...(CALL_STATES.includes(event.to) && event.callId !== undefined ? { callId: event.callId } : {}),
   };
   if (!CALL_STATES.includes(event.to) || event.callId === undefined) return { ...state, agent, call: null };
