@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { createMetrics } from './metrics/registry.js';
 import { createRedis } from './redis/client.js';
 import { createTelephonyService, type TelephonyService } from './telephony/telephony-service.js';
-import { registerRealtime } from './realtime/realtime-service.js';
+import { registerRealtime, tellAgentsStateLost } from './realtime/realtime-service.js';
 import type { RealtimeHub } from './realtime/hub.js';
 
 export interface RunningServer {
@@ -55,6 +55,7 @@ export async function startServer(
     allowedOrigins: config.auth.allowedOrigins,
     wallboard: { db, queues: () => telephony.acd.rules().queues(), timezone: config.centerTimezone },
   });
+  telephony.onStateLost(() => tellAgentsStateLost(realtime, telephony.acd.store));
   app.addHook('onClose', async () => {
     await telephony.stop();
     await Promise.allSettled([db.end(), redis.quit()]);

@@ -269,6 +269,14 @@ export class AcdStore {
     return call;
   }
 
+  /** Of these call ids, the ones the ACD does not hold (one round trip). */
+  async missingCalls(callIds: readonly string[]): Promise<string[]> {
+    const pipeline = this.redis.pipeline();
+    for (const callId of callIds) pipeline.exists(this.keys.call(callId));
+    const replies = (await pipeline.exec()) ?? [];
+    return callIds.filter((_, index) => replies[index]?.[1] === 0);
+  }
+
   async getAgent(agentId: string): Promise<StoredAgent | null> {
     const hash = await this.redis.hgetall(this.keys.agent(agentId));
     return hash.state ? toStoredAgent(agentId, hash, this.parsed) : null;

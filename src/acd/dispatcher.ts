@@ -210,8 +210,12 @@ export class AcdDispatcher {
     if (!call || call.offering) return false;
     const held = await this.options.store.getCall(callId);
     if (held?.state !== 'waiting') return false;
-    await this.options.store.removeCall(callId);
+    // Out of the node's hands before it leaves Redis: nothing may see it gone from Redis but still held here, and put it back.
     this.waiting.delete(callId);
+    await this.options.store.removeCall(callId).catch((error: unknown) => {
+      this.waiting.set(callId, call);
+      throw error;
+    });
     return true;
   }
 
@@ -335,7 +339,10 @@ export class AcdDispatcher {
    */
   private async sweep(): Promise<void> {
     // Wrap-ups orphaned by a dead node are rare: looked for every 15th sweep (about every 30 s).
-    if (++this.sweeps % 15 === 0) await this.conversations.endOverdue(await this.options.store.roster().catch(() => []));
+    if (++this.sweeps % 15 === 0) {
+      await this.conversations.endOverdue(await this.options.store.roster().catch(() => []));
+      await this.putBackMissing().catch((error: unknown) => this.log.warn({ err: error }, 'could not check this node\'s callers in Redis'));
+    }
     const queues = new Set<string>();
     for (const call of this.waiting.values()) if (!call.offering) for (const queue of call.plan.queues) queues.add(queue);
     if (queues.size === 0) return;
@@ -581,6 +588,22 @@ export class AcdDispatcher {
     });
     this.log.warn(restored, 'ACD state put back: agents on their calls, callers at their places; other agents must log in again');
     for (const callId of this.waiting.keys()) await this.tryForCall(callId);
+  }
+
+  /**
+   * Callers this node holds that Redis no longer has, though its state as a whole survived: a Redis restarted from
+   * an AOF written every second can miss the last second's arrivals. They go back in line at their own place.
+   */
+  private async putBackMissing(): Promise<void> {
+    // A placed call's stand-in belongs to the callbacks, which rebuild it themselves.
+    const idle = [...this.waiting].filter(([, call]) => !call.offering && !call.session.ended && !call.outbound);
+    if (idle.length === 0) return;
+    const missing = new Set(await this.options.store.missingCalls(idle.map(([callId]) => callId)));
+    for (const [callId, call] of idle) {
+      if (!missing.has(callId) || call.offering || this.waiting.get(callId) !== call) continue;
+      call.session.log.warn('Redis did not have this waiting caller; putting them back at their place');
+      if (await requeueHeld(this.options.store, callId, call)) await this.tryForCall(callId);
+    }
   }
 
   /** Restart with an empty Redis, a caller bridged to an agent: the agent PostgreSQL says answered is put back on the call. */

@@ -90,7 +90,15 @@ export class CallbackService implements OutboundCalls {
     this.worker.on('failed', (job, error) => this.log.warn({ err: error, jobId: job?.id }, 'callback job failed'));
     this.leaseTimer = setInterval(() => void this.renewLeases(), LEASE_RENEW_MS);
     this.leaseTimer.unref();
-    await this.queue.upsertJobScheduler('reconcile', { every: this.options.reconcileEveryMs ?? 15_000 }, { name: 'reconcile', data: { id: 0, attempts: 0 } });
+    await this.scheduleReconciler();
+  }
+
+  /**
+   * The reconciler's schedule lives in Redis: a Redis that lost its data (restarted empty) lost it too, with every
+   * delayed job. Scheduling it again is all it takes: its first run re-creates the jobs and stand-ins from PostgreSQL.
+   */
+  async scheduleReconciler(): Promise<void> {
+    await this.queue?.upsertJobScheduler('reconcile', { every: this.options.reconcileEveryMs ?? 15_000 }, { name: 'reconcile', data: { id: 0, attempts: 0 } });
   }
 
   async stop(): Promise<void> {

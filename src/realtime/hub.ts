@@ -157,7 +157,13 @@ export class RealtimeHub {
     }
   }
 
-  private toAgent(agentId: string, message: ServerMessage): void {
+  /** Agents with a console connected to this node. */
+  connectedAgents(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  /** To an agent's consoles on this node only (other nodes' consoles hear it from their own node). */
+  toAgent(agentId: string, message: ServerMessage): void {
     for (const client of this.agents.get(agentId) ?? []) this.send(client, message);
   }
 

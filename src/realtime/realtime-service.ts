@@ -6,6 +6,7 @@ import { WallboardFeed } from '../wallboard/wallboard-feed.js';
 import { WallboardKeys } from '../wallboard/wallboard-keys.js';
 import type { FastifyInstance } from 'fastify';
 import type { AcdStore } from '../acd/acd-store.js';
+import { STATE_LOST } from '../agents/agent-state.js';
 import type { StoredAgent } from '../acd/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redis } from '../redis/client.js';
@@ -45,6 +46,18 @@ export async function snapshotFor(store: AcdStore, pops: PopService, user: Sessi
   }
   const [roster, figures] = await Promise.all([store.roster(), wallboard?.snapshot()]);
   return { ...base, agent: null, pop: null, agents: roster.map(agentView), ...(figures ? { wallboard: figures } : {}) };
+}
+
+/**
+ * Redis lost the ACD's state: every agent with a console here and no state now is told they are logged out
+ * and why (the console asks them to log in again). Told by their own node, so no pub/sub message can be lost
+ * while the subscriber reconnects to the restarted Redis.
+ */
+export async function tellAgentsStateLost(hub: RealtimeHub, store: AcdStore): Promise<void> {
+  for (const agentId of hub.connectedAgents()) {
+    if (await store.getAgent(agentId)) continue;
+    hub.toAgent(agentId, { type: 'agent.state', agentId, from: 'logged_out', to: 'logged_out', reason: STATE_LOST, at: Date.now() });
+  }
 }
 
 /** The realtime channel of this node: its hub (a Redis subscriber of its own) and the `/ws` route. */

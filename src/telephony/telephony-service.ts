@@ -14,7 +14,7 @@ import { loadAgents, type DirectoryAgent } from '../acd/agent-directory.js';
 import { AcdDispatcher, type OutboundCalls } from '../acd/dispatcher.js';
 import { NodeDuties } from '../acd/node-duties.js';
 import { AgentControl } from '../acd/agent-control.js';
-import { STATE_LOST, type AgentStateEvent } from '../agents/agent-state.js';
+import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { AgentProfile } from '../acd/types.js';
 import { notFound } from '../errors.js';
 import { AcdEventBus } from '../acd/acd-events.js';
@@ -62,6 +62,8 @@ export interface TelephonyService {
   /** Screen-pops: pushed when an agent's phone rings, kept while the call lasts. */
   pops: PopService;
   readiness: ReadinessCheck;
+  /** After Redis lost the ACD's state and this node put back its calls (see NodeDuties). */
+  onStateLost(listener: () => Promise<void>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -136,6 +138,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
       logger.error({ err: error }, 'could not store the queues\' strategies'),
     );
   rules.onChange(syncStrategies);
+  const stateLostListeners: Array<() => Promise<void>> = [];
   const duties = new NodeDuties({
     store,
     inboxConnection: redis.duplicate(),
@@ -145,11 +148,8 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     stateLost: async () => {
       syncStrategies(rules.current());
       await dispatcher.rebuildLostState();
-      // Agents with no state now (nothing to put back on this node or another) are asked to log in again.
-      for (const { agentId } of agents) {
-        if (await store.getAgent(agentId)) continue;
-        toAgent(agentId, { type: 'agent.state', agentId, from: 'logged_out', to: 'logged_out', reason: STATE_LOST, at: Date.now() });
-      }
+      await callbacks.scheduleReconciler();
+      for (const listener of stateLostListeners) await listener();
     },
   });
   const login = async (agentId: string): Promise<AgentStateEvent> => {
@@ -236,6 +236,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     recorder,
     outbox,
     pops,
+    onStateLost: (listener) => void stateLostListeners.push(listener),
     readiness: {
       name: 'ari',
       probe: () => (telephony.isConnected() ? Promise.resolve() : Promise.reject(new Error('not connected to Asterisk ARI'))),

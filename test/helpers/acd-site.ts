@@ -21,11 +21,11 @@ steps:
 };
 
 // No announcements (callers hear music on hold only) and no queue exits: these sites test where calls go, not what waiting callers hear.
-const rulesFor = (wrapUpSeconds: number) => ({
+const rulesFor = (wrapUpSeconds: number, ringTimeoutSeconds: number) => ({
   'routing.yaml': `queues:
   - name: support
     wrapUpSeconds: ${wrapUpSeconds}
-    ringTimeoutSeconds: 15
+    ringTimeoutSeconds: ${ringTimeoutSeconds}
     maxLength: 10000
     maxWaitSeconds: 86400
     strategy: longest_idle
@@ -39,6 +39,9 @@ rules:
 });
 
 export const QUEUE = 'support';
+
+/** Every agent's password in these sites (users agent1, agent2, …). */
+export const AGENT_PASSWORD = 'agent-password';
 
 /** Simulated time runs 5× faster in these sites. */
 const TIME_SCALE = 0.2;
@@ -110,6 +113,8 @@ export async function startAcdSite(
     phones?: Record<number, EndpointBehaviour>;
     /** IVR flow files instead of the one that queues every caller at once. */
     flows?: Record<string, string>;
+    /** How long an agent's phone rings (simulated seconds; 15 by default, 3 s of real time). */
+    ringTimeoutSeconds?: number;
     /** A Redis of the test's own (one it can restart) instead of the shared one. */
     redisUrl?: string;
   },
@@ -129,11 +134,11 @@ export async function startAcdSite(
   const store = new AcdStore(redis);
   const agents = await Promise.all(
     agentEndpoints.map(async (endpoint, i) => {
-      const id = await ensureUser(db.pool, { username: `agent${i + 1}`, displayName: `Agent ${i + 1}`, role: 'agent', password: 'agent-password', defaultEndpoint: endpoint, skills: { [QUEUE]: 5 } });
+      const id = await ensureUser(db.pool, { username: `agent${i + 1}`, displayName: `Agent ${i + 1}`, role: 'agent', password: AGENT_PASSWORD, defaultEndpoint: endpoint, skills: { [QUEUE]: 5 } });
       return { agentId: String(id), endpoint };
     }),
   );
-  const flowsDir = t.testdir({ flows: options.flows ?? FLOWS, rules: rulesFor(options.wrapUpSeconds ?? 1) });
+  const flowsDir = t.testdir({ flows: options.flows ?? FLOWS, rules: rulesFor(options.wrapUpSeconds ?? 1, options.ringTimeoutSeconds ?? 15) });
 
   const events: AcdEvent[] = [];
   const subscriber = new Redis(redisUrl);

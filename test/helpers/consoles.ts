@@ -12,15 +12,15 @@ export interface Console {
 }
 
 /** Logs a user in over the REST API; answers their session cookie. */
-export async function login(server: RunningServer, username: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+export async function login(server: Pick<RunningServer, 'url'>, username: string, password = TEST_PASSWORD): Promise<string> {
+  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   const cookie = response.headers.get('set-cookie');
   if (response.status !== 200 || !cookie) throw new Error(`login of ${username}: ${response.status}`);
   return cookie.split(';')[0]!;
 }
 
 /** A WebSocket on /ws with the given headers (cookie, origin). */
-export function openConsole(server: RunningServer, headers: Record<string, string>): Promise<Console> {
+export function openConsole(server: Pick<RunningServer, 'url'>, headers: Record<string, string>): Promise<Console> {
   const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { headers });
   const messages: ServerMessage[] = [];
   const waiters = new Set<() => void>();

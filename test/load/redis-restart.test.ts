@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
 import type { Test } from 'tap';
 import t from 'tap';
 import { auditCalls } from '../../src/ops/call-audit.js';
 import { liveCallIds } from '../../src/ops/live-calls.js';
-import { agentChannel, type AgentDelivery } from '../../src/realtime/channels.js';
-import { QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite, type AcdSite } from '../helpers/acd-site.js';
+import type { ServerMessage } from '../../src/realtime/messages.js';
+import { AGENT_PASSWORD, QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite, type AcdSite } from '../helpers/acd-site.js';
+import { login, openConsole, type Console } from '../helpers/consoles.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { startRingside, type RingsideProcess } from '../helpers/ringside-process.js';
 import { ARI_PASSWORD, ARI_USER, waitUntil } from '../helpers/telephony.js';
@@ -23,14 +23,29 @@ interface Floor {
   since: Date;
 }
 
-/** One node on a Redis of the test's own: three agents talking, one paused, eight callers waiting in order. */
-async function busyFloor(t: Test, persistence: 'aof' | 'none'): Promise<Floor> {
+/** Agents TALKING + 2 and + 3: phones that ring until the test answers or rejects them, logged in once the callers wait. */
+const RINGING_AGENTS = [TALKING + 1, TALKING + 2];
+
+/**
+ * One node on a Redis of the test's own: three agents talking, one paused, eight callers waiting in order; with
+ * `ringing`, two more agents whose phones are ringing with the first two callers.
+ */
+async function busyFloor(t: Test, persistence: 'aof' | 'none', { ringing = false } = {}): Promise<Floor> {
   const since = new Date();
   const redis = await startPrivateRedis(t, { persistence });
-  const site = await startAcdSite(t, { agents: TALKING + 1, phone: TALKS_UNTIL_HUNG_UP, apps: ['ringside'], redisUrl: redis.url });
+  const manual = { behaviour: 'manual' } as const;
+  const site = await startAcdSite(t, {
+    agents: TALKING + 1 + (ringing ? RINGING_AGENTS.length : 0),
+    phone: TALKS_UNTIL_HUNG_UP,
+    apps: ['ringside'],
+    redisUrl: redis.url,
+    // The ringing phones must still ring after the fault (the longest allowed: 24 s of real time).
+    ringTimeoutSeconds: 120,
+    phones: ringing ? Object.fromEntries(RINGING_AGENTS.map((index) => [index + 1, manual])) : {},
+  });
   const { control } = site.simulator;
   const node = await startRingside(t, { env: site.env({ app: 'ringside', nodeId: 'node-1' }), simulator: site.simulator });
-  await site.loginAll();
+  for (const { agentId } of site.agents.slice(0, TALKING + 1)) await site.store.agentLogin({ agentId, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
   await site.store.agentPause(site.agents[PAUSED_AGENT]!.agentId, 'break');
   const talking: string[] = [];
   for (let i = 0; i < TALKING; i++) talking.push((await control.placeCall({ from: `+1415555${1000 + i}`, to: '800' })).channelId);
@@ -38,6 +53,13 @@ async function busyFloor(t: Test, persistence: 'aof' | 'none'): Promise<Floor> {
   const waiting: string[] = [];
   for (let i = 0; i < WAITING; i++) waiting.push(await site.placeQueuedCall(`+1415555${2000 + i}`));
   t.same(await site.store.waitingCalls(QUEUE), waiting, 'the callers wait in arrival order');
+  for (const [n, index] of (ringing ? RINGING_AGENTS : []).entries()) {
+    // One at a time, so that each takes the caller first in line.
+    await site.store.agentLogin({ agentId: site.agents[index]!.agentId, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
+    const { endpoint } = site.agents[index]!;
+    await waitUntil(() => site.simulator.control.dialsTo(endpoint) === 1, 10_000, 'the agent\'s phone to ring');
+    await waitUntil(() => site.events.some((event) => event.type === 'call.offered' && event.callId === waiting[n]), 10_000, 'the offer of the caller first in line');
+  }
   // What the interaction rows say is what a restart with an empty Redis rebuilds from.
   await eventually(async () => {
     const { rows } = await site.db.pool.query<{ routed: number; answered: number }>(
@@ -49,7 +71,7 @@ async function busyFloor(t: Test, persistence: 'aof' | 'none'): Promise<Floor> {
 }
 
 /** The agents finish their calls and take the waiting ones; every call ends answered, the waiting in their order. */
-async function drain(t: Test, floor: Floor, node: RingsideProcess): Promise<void> {
+async function drain(t: Test, floor: Floor, node: RingsideProcess, { offeredAgain = [] as string[] } = {}): Promise<void> {
   const { site, talking, waiting } = floor;
   const { control } = site.simulator;
   const bridged = (callId: string) => Boolean(control.callState(callId)?.bridgeId) && !control.callState(callId)?.ended;
@@ -63,7 +85,9 @@ async function drain(t: Test, floor: Floor, node: RingsideProcess): Promise<void
     'every call was answered',
   );
   const offered = site.events.flatMap((event) => (event.type === 'call.offered' && waiting.includes(event.callId) ? [event.callId] : []));
-  t.same(offered, waiting, 'the waiting callers were offered once each, in order of arrival');
+  // A caller whose agent did not answer is offered again; the first offers follow the arrivals.
+  t.same([...new Set(offered)], waiting, 'the waiting callers were offered in order of arrival');
+  t.same(offered.filter((callId, index) => offered.indexOf(callId) !== index), offeredAgain, 'and only the missed ones again');
   const audit = await auditCalls(site.db.pool, {
     since: floor.since,
     until: new Date(Date.now() + 1000),
@@ -74,16 +98,15 @@ async function drain(t: Test, floor: Floor, node: RingsideProcess): Promise<void
   t.same(node.errors(), [], 'the node logged no error');
 }
 
-/** Agent-feed messages from any node to any console, as they pass through Redis. */
-async function listenToConsoles(t: Test, floor: Floor): Promise<AgentDelivery[]> {
-  const deliveries: AgentDelivery[] = [];
-  const subscriber = new Redis(floor.redis.url);
-  subscriber.on('error', () => undefined);
-  t.teardown(() => subscriber.disconnect());
-  subscriber.on('message', (_channel: string, text: string) => deliveries.push(JSON.parse(text) as AgentDelivery));
-  await subscriber.subscribe(agentChannel(floor.site.prefix));
-  return deliveries;
+/** An agent's console on the node, as their browser would open it. */
+async function consoleOf(node: RingsideProcess, username: string): Promise<Console> {
+  const url = /"url":"([^"]+)"/.exec(node.lines.find((line) => line.includes('"msg":"ringside listening"')) ?? '')?.[1];
+  if (!url) throw new Error('the node did not log its URL');
+  const cookie = await login({ url }, username, AGENT_PASSWORD);
+  return openConsole({ url }, { cookie });
 }
+
+const stateLost = (message: ServerMessage) => message.type === 'agent.state' && message.reason === 'state_lost';
 
 const statusOf = async (site: AcdSite, index: number) => (await site.store.getAgent(site.agents[index]!.agentId))?.status ?? 'logged_out';
 
@@ -101,20 +124,37 @@ t.test('Redis with AOF killed and restarted: the ACD state comes back as it was'
 });
 
 t.test('Redis restarted empty under a running node: callers back at their places, talking agents on their calls, the others asked to log in again', async (t) => {
-  const floor = await busyFloor(t, 'none');
-  const { site, redis, node } = floor;
-  const deliveries = await listenToConsoles(t, floor);
+  const floor = await busyFloor(t, 'none', { ringing: true });
+  const { site, redis, node, waiting } = floor;
+  const { control } = site.simulator;
+  const pausedConsole = await consoleOf(node, `agent${PAUSED_AGENT + 1}`);
+  const talkingConsole = await consoleOf(node, 'agent1');
+  t.teardown(() => Promise.all([pausedConsole.close(), talkingConsole.close()]));
+  await Promise.all([pausedConsole.next('snapshot'), talkingConsole.next('snapshot')]);
   await redis.kill();
   await redis.start();
   await node.waitForLog(/ACD state put back/, 1, 20_000);
-  t.same(await site.store.waitingCalls(QUEUE), floor.waiting, 'the node put every caller back in line, in their order');
-  t.same(await Promise.all(site.agents.map((_, index) => statusOf(site, index))), ['on_call', 'on_call', 'on_call', 'logged_out'], 'the talking agents are on their calls again; the paused one has no state');
-  const paused = site.agents[PAUSED_AGENT]!.agentId;
-  await waitUntil(() => deliveries.some((delivery) => delivery.agentId === paused && delivery.message.type === 'agent.state' && delivery.message.reason === 'state_lost'), 10_000, 'the paused agent\'s console to be told');
-  t.notOk(deliveries.some((delivery) => delivery.agentId !== paused && delivery.message.type === 'agent.state' && delivery.message.reason === 'state_lost'), 'agents on their calls are not asked to log in');
-  // The paused agent logs in again as their console would.
-  await site.store.agentLogin({ agentId: paused, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
-  await drain(t, floor, node);
+  t.same(await site.store.waitingCalls(QUEUE), waiting.slice(2), 'the node put every waiting caller back in line, in their order; the two ringing are not in line');
+  const states = async () => Promise.all(site.agents.map((_, index) => statusOf(site, index)));
+  t.same(await states(), ['on_call', 'on_call', 'on_call', 'logged_out', 'logged_out', 'logged_out'], 'the talking agents are on their calls again; the others have no state');
+  await waitUntil(() => pausedConsole.messages.some(stateLost), 10_000, 'the paused agent\'s console to be told');
+  t.match(pausedConsole.messages.find(stateLost), { agentId: site.agents[PAUSED_AGENT]!.agentId, to: 'logged_out' }, 'the paused agent\'s console is told they are logged out, and why');
+  t.notOk(talkingConsole.messages.some(stateLost), 'an agent on a call is not asked to log in');
+
+  // The ringing offers Redis forgot finish by their own outcome: one agent answers, the other rejects.
+  const [answering, rejecting] = RINGING_AGENTS.map((index) => site.agents[index]!);
+  await control.answerEndpoint(answering!.endpoint);
+  await eventually(async () => (await site.store.getAgent(answering!.agentId))?.callId === waiting[0], 10_000, 'the answering agent to be on the call');
+  t.equal(await statusOf(site, RINGING_AGENTS[0]!), 'on_call', 'the agent who answered a forgotten offer is on that call');
+  await control.hangupEndpoint(rejecting!.endpoint);
+  await eventually(async () => (await site.store.waitingCalls(QUEUE))[0] === waiting[1], 10_000, 'the rejected caller back in line');
+  t.same(await site.store.waitingCalls(QUEUE), waiting.slice(1), 'the rejected caller is back first in line, before everyone who came after them');
+  t.equal(await statusOf(site, RINGING_AGENTS[1]!), 'logged_out', 'the agent who rejected has no state to be paused in');
+
+  // The agents without a state log in again as their consoles would.
+  for (const index of [PAUSED_AGENT, RINGING_AGENTS[1]!]) await site.store.agentLogin({ agentId: site.agents[index]!.agentId, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
+  await control.hangupEndpoint(answering!.endpoint);
+  await drain(t, floor, node, { offeredAgain: [waiting[1]!] });
 });
 
 t.test('Ringside killed and Redis restarted empty: the new node rebuilds the lines and the conversations from PostgreSQL', async (t) => {

@@ -58,3 +58,14 @@ t.test('a pop for another agent is ignored', async (t) => {
   const state = apply(initialState(user), { type: 'pop', pop: { ...pop('c3', []), agentId: '8' } });
   t.equal(state.call, null);
 });
+
+t.test('the server lost the agent\'s state: logged out, with the reason kept for the idle card until they log in', async (t) => {
+  let state = apply(initialState(user), { type: 'snapshot', serverTime: 5000, user, agent: { agentId: '7', status: 'available', since: 10, logoutPending: false }, pop: null });
+  state = apply(state, stateMessage('logged_out', 'logged_out', 3000, { reason: 'state_lost' }));
+  t.match(state.agent, { status: 'logged_out', reason: 'state_lost', since: 3000 });
+  state = apply(state, stateMessage('logged_out', 'available', 3500));
+  t.match(state.agent, { status: 'available' });
+  t.notOk('reason' in state.agent, 'logging in again clears it');
+  const plainLogout = apply(state, stateMessage('available', 'logged_out', 4000, { reason: 'logout' }));
+  t.notOk('reason' in plainLogout.agent, 'an ordinary logout carries no reason to show');
+});
