@@ -1,7 +1,9 @@
 import type { Test } from 'tap';
 import type { AcdEvent } from '../../src/acd/acd-events.js';
 import { QUEUE, type AcdSite, type InteractionRow } from './acd-site.js';
-import { waitUntil } from './telephony.js';
+import { auditCalls } from '../../src/ops/call-audit.js';
+import { liveCallIds } from '../../src/ops/live-calls.js';
+import { ARI_PASSWORD, ARI_USER, waitUntil } from './telephony.js';
 
 // What must hold once every call of an ACD site has ended, whatever happened to the nodes on the way.
 
@@ -56,4 +58,18 @@ export async function assertAcdEmpty(t: Test, site: AcdSite): Promise<void> {
     .filter((_, i) => final[i] !== 'available')
     .map(({ agentId }) => site.events.flatMap((event) => (event.type === 'agent.state' && event.agentId === agentId ? [`${agentId}: ${event.from}>${event.to} ${event.reason ?? ''} ${event.callId ?? ''}`] : [])));
   t.same(final, site.agents.map(() => 'available'), 'every agent available again', { stories });
+}
+
+/**
+ * The accounting identity (`ringside audit`) over the site's calls since `since`: every one of `calls` arrived
+ * and has exactly one final outcome, none is left open, nothing waits in an outbox.
+ */
+export async function assertIdentityHolds(t: Test, site: AcdSite, since: Date, calls: number): Promise<void> {
+  const audit = await auditCalls(site.db.pool, {
+    since,
+    until: new Date(Date.now() + 1000),
+    liveCallIds: await liveCallIds({ url: site.simulator.url, user: ARI_USER, password: ARI_PASSWORD }),
+    outbox: { pending: 0, refused: 0 },
+  });
+  t.match(audit, { inbound: { arrived: calls, accounted: calls }, unaccountedCount: 0, anomalies: [], holds: true }, 'the accounting identity holds');
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite } from '../helpers/acd-site.js';
-import { assertAcdEmpty } from '../helpers/acd-checks.js';
+import { assertAcdEmpty, assertIdentityHolds } from '../helpers/acd-checks.js';
 import { startRingside } from '../helpers/ringside-process.js';
 import { waitUntil } from '../helpers/telephony.js';
 
@@ -9,6 +9,7 @@ const WAITING = 50;
 
 t.test('kill -9 with 50 callers waiting and 10 talking: after a restart every caller is answered, in order of arrival', async (t) => {
   // The phones keep talking until the test hangs them up, so the 10 conversations outlive the crash.
+  const since = new Date();
   const site = await startAcdSite(t, { agents: TALKING, phone: TALKS_UNTIL_HUNG_UP, apps: ['ringside'] });
   const { control } = site.simulator;
   const env = site.env({ app: 'ringside', nodeId: 'node-1' });
@@ -70,5 +71,6 @@ t.test('kill -9 with 50 callers waiting and 10 talking: after a restart every ca
   t.same(offered, waiting, 'the waiting callers were offered once each, in order of arrival');
   t.same(site.events.filter((event) => event.type === 'call.missed' || event.type === 'call.abandoned'), [], 'no offer missed, nobody abandoned');
   await assertAcdEmpty(t, site);
+  await assertIdentityHolds(t, site, since, TALKING + WAITING);
   t.same(second.errors(), [], 'the restarted node logged no error');
 });

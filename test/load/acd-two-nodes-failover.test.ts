@@ -1,6 +1,6 @@
 import t from 'tap';
 import { QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite } from '../helpers/acd-site.js';
-import { assertAcdEmpty, assertEveryCallAnsweredOnce, assertNoAgentOnTwoCalls } from '../helpers/acd-checks.js';
+import { assertAcdEmpty, assertEveryCallAnsweredOnce, assertIdentityHolds, assertNoAgentOnTwoCalls } from '../helpers/acd-checks.js';
 import { startRingside } from '../helpers/ringside-process.js';
 import { waitUntil } from '../helpers/telephony.js';
 
@@ -12,6 +12,7 @@ const APPS = ['ringside-a', 'ringside-b'];
 
 t.test('kill -9 of node B while callers wait on it: a standby taking over ringside-b answers every one of them', async (t) => {
   // Phones answer and keep talking until the test hangs them up, so B holds conversations and waiting callers when it dies.
+  const since = new Date();
   const site = await startAcdSite(t, { agents: 10, phone: TALKS_UNTIL_HUNG_UP, apps: APPS });
   const { control } = site.simulator;
   const nodeB = await startRingside(t, { env: site.env({ app: 'ringside-b', nodeId: 'node-b' }), simulator: site.simulator });
@@ -50,5 +51,6 @@ t.test('kill -9 of node B while callers wait on it: a standby taking over ringsi
   assertNoAgentOnTwoCalls(t, rows);
   // A may have offered the late agent one of B's callers while B's heartbeat outlived it: no reason to pause them.
   await assertAcdEmpty(t, site);
+  await assertIdentityHolds(t, site, since, placed.length);
   t.same([...nodeA.errors(), ...standby.errors()], [], 'the surviving nodes logged no error');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SHORT_TALK, startAcdSite } from '../helpers/acd-site.js';
-import { assertAcdEmpty, assertEveryCallAnsweredOnce, assertNoAgentOnTwoCalls } from '../helpers/acd-checks.js';
+import { assertAcdEmpty, assertIdentityHolds, assertEveryCallAnsweredOnce, assertNoAgentOnTwoCalls } from '../helpers/acd-checks.js';
 import { startRingside } from '../helpers/ringside-process.js';
 
 // The dialplan sends a caller to the first Stasis application that is up: calls placed while only node B runs are
@@ -9,6 +9,7 @@ import { startRingside } from '../helpers/ringside-process.js';
 const APPS = ['ringside-a', 'ringside-b'];
 
 t.test('two nodes under load: 200 calls, 20 agents; no call goes to two agents, no agent gets two calls', async (t) => {
+  const since = new Date();
   const site = await startAcdSite(t, { agents: 20, phone: SHORT_TALK, apps: APPS });
   const { control } = site.simulator;
   const nodeB = await startRingside(t, { env: site.env({ app: 'ringside-b', nodeId: 'node-b' }), simulator: site.simulator });
@@ -34,5 +35,6 @@ t.test('two nodes under load: 200 calls, 20 agents; no call goes to two agents, 
   for (const row of rows) ownersByAgent.set(row.agent_id, (ownersByAgent.get(row.agent_id) ?? new Set()).add(placed.indexOf(row.call_id) < 100 ? 'b' : 'a'));
   t.ok([...ownersByAgent.values()].some((owners) => owners.size === 2), 'agents served the callers of both nodes');
   await assertAcdEmpty(t, site);
+  await assertIdentityHolds(t, site, since, placed.length);
   t.same([...nodeA.errors(), ...nodeB.errors()], [], 'neither node logged an error');
 });

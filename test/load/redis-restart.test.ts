@@ -1,13 +1,12 @@
 import type { Test } from 'tap';
 import t from 'tap';
-import { auditCalls } from '../../src/ops/call-audit.js';
-import { liveCallIds } from '../../src/ops/live-calls.js';
 import type { ServerMessage } from '../../src/realtime/messages.js';
 import { AGENT_PASSWORD, QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite, type AcdSite } from '../helpers/acd-site.js';
+import { assertIdentityHolds } from '../helpers/acd-checks.js';
 import { login, openConsole, type Console } from '../helpers/consoles.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { startRingside, type RingsideProcess } from '../helpers/ringside-process.js';
-import { ARI_PASSWORD, ARI_USER, waitUntil } from '../helpers/telephony.js';
+import { waitUntil } from '../helpers/telephony.js';
 
 const TALKING = 3;
 const WAITING = 8;
@@ -88,13 +87,7 @@ async function drain(t: Test, floor: Floor, node: RingsideProcess, { offeredAgai
   // A caller whose agent did not answer is offered again; the first offers follow the arrivals.
   t.same([...new Set(offered)], waiting, 'the waiting callers were offered in order of arrival');
   t.same(offered.filter((callId, index) => offered.indexOf(callId) !== index), offeredAgain, 'and only the missed ones again');
-  const audit = await auditCalls(site.db.pool, {
-    since: floor.since,
-    until: new Date(Date.now() + 1000),
-    liveCallIds: await liveCallIds({ url: site.simulator.url, user: ARI_USER, password: ARI_PASSWORD }),
-    outbox: { pending: 0, refused: 0 },
-  });
-  t.match(audit, { inbound: { arrived: TALKING + WAITING, accounted: TALKING + WAITING }, unaccountedCount: 0, anomalies: [], holds: true }, 'the accounting identity holds');
+  await assertIdentityHolds(t, site, floor.since, TALKING + WAITING);
   t.same(node.errors(), [], 'the node logged no error');
 }
 
