@@ -12,6 +12,8 @@ export interface ConsoleSite {
   simulator: RunningSimulator;
   server: RunningServer;
   customerId: number;
+  /** The site's Redis key prefix. */
+  prefix: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ConsoleSite {
  */
 export async function startConsoleSite(t: Test): Promise<ConsoleSite> {
   await ensureConsoleBuilt();
-  const { db, simulator, server } = await startSite(t, {
+  const { db, simulator, server, prefix } = await startSite(t, {
     users: [
       { username: 'ann', role: 'agent', endpoint: 'PJSIP/3001', skills: { support: 5 } },
       { username: 'bob', role: 'agent', endpoint: 'PJSIP/3002', skills: { billing: 5 } },
@@ -41,5 +43,5 @@ export async function startConsoleSite(t: Test): Promise<ConsoleSite> {
      VALUES ('before-1', $1, $2, now() - interval '3 days', now() - interval '3 days', 'completed', 'resolved', 'Explained the invoice')`,
     [customerId, CUSTOMER_NUMBER],
   );
-  return { db, simulator, server, customerId };
+  return { db, simulator, server, customerId, prefix };
 }
