@@ -6,12 +6,12 @@ import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
 import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { AcdEvent, AcdEventBus } from './acd-events.js';
-import type { AgentProfile, Assignment, HeldCall } from './types.js';
-import { interactionStanding, putBackNodeState, requeueHeld } from './state-rebuild.js';
-import { AGENT_LEG_PREFIX, hangUpLegs, ringAgents } from './ring-agents.js';
+import type { AgentProfile, Assignment } from './types.js';
+import { CallRecovery } from './call-recovery.js';
+import { OfferFlow } from './offer-flow.js';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Queryable } from '../db/queryable.js';
-import { decisionForRule, type RoutingDecision } from '../routing/evaluate.js';
+import type { RoutingDecision } from '../routing/evaluate.js';
 import { resolveQueue } from '../routing/queue-defaults.js';
 import { MAX_PRIORITY } from '../routing/schema.js';
 import type { RulesCatalog } from '../routing/rules-catalog.js';
@@ -20,7 +20,7 @@ import { StaffingView } from './staffing-view.js';
 import { Conversations, type Talk, type TalkState, type TransferOrder } from './conversations.js';
 import { Consultations } from './consultation.js';
 import { directQueue, isDirectQueue } from './direct-queue.js';
-import { WaitingRoom, newPlan, placedCallPlan, recoveredPlan, type Waiter, type WaitPlan } from './waiting-room.js';
+import { WaitingRoom, newPlan, type Waiter, type WaitPlan } from './waiting-room.js';
 import { notFound } from '../errors.js';
 import type { OfferContext } from '../screenpop/pop-builder.js';
 
@@ -42,7 +42,6 @@ export interface DispatcherOptions {
   /** How often waiting calls are matched again, in case an event was missed (a safety net only). */
   sweepMs?: number;
   events?: AcdEventBus;
-  /** Ring timeout and wrap-up of a queue (for recovered calls). */
   /** The live routing rules: queue settings and escalation ladders (recovered calls find their rule by name). */
   catalog?: () => RulesCatalog;
   /** Who is logged in for what (wait estimates, "no agents"); one is made from the store when absent. */
@@ -71,9 +70,6 @@ export interface OutboundCalls {
   offered(assignment: Assignment): Promise<void>;
 }
 
-const DEFAULT_WRAP_UP_SECONDS = 30;
-/** After a ring-all round nobody answered, the phones ring again after this pause (app_queue's `retry`). */
-const RING_ALL_RETRY_MS = 2000;
 
 
 
@@ -94,6 +90,8 @@ export class AcdDispatcher {
   private readonly room: WaitingRoom;
   private readonly conversations: Conversations;
   private readonly consultations: Consultations;
+  private readonly recovery: CallRecovery;
+  private readonly offers: OfferFlow;
 
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.logger.child({ component: 'acd' });
@@ -121,6 +119,39 @@ export class AcdDispatcher {
       agentFree: (agentId) => this.agentFree(agentId),
       ...(options.offered ? { offered: options.offered } : {}),
       stopping: () => this.stopping,
+    });
+    this.recovery = new CallRecovery({
+      store: options.store,
+      db: options.db,
+      catalog: options.catalog,
+      outbound: options.outbound,
+      wrapUpSeconds: options.wrapUpSeconds,
+      profileOf: options.profileOf,
+      log: this.log,
+      waiting: this.waiting,
+      conversations: this.conversations,
+      hold: (waiter) => this.hold(waiter),
+      agentChanged: (event) => this.agentChanged(event),
+      agentFree: (agentId) => this.agentFree(agentId),
+      tryForCall: (callId) => this.tryForCall(callId),
+      queueDefinition: (name) => this.queueDefinition(name),
+      problem: (log, fields, message) => this.problem(log, fields, message),
+    });
+    this.offers = new OfferFlow({
+      store: options.store,
+      recorder: options.recorder,
+      agents: options.agents,
+      offered: options.offered,
+      log: this.log,
+      waiting: this.waiting,
+      conversations: this.conversations,
+      recovery: this.recovery,
+      stopping: () => this.stopping,
+      emit: (event) => this.emit(event),
+      agentChanged: (event) => this.agentChanged(event),
+      agentFree: (agentId) => this.agentFree(agentId),
+      tryForCall: (callId) => this.tryForCall(callId),
+      problem: (log, fields, message) => this.problem(log, fields, message),
     });
     this.room = new WaitingRoom(
       {
@@ -341,7 +372,7 @@ export class AcdDispatcher {
     // Wrap-ups orphaned by a dead node are rare: looked for every 15th sweep (about every 30 s).
     if (++this.sweeps % 15 === 0) {
       await this.conversations.endOverdue(await this.options.store.roster().catch(() => []));
-      await this.putBackMissing().catch((error: unknown) => this.log.warn({ err: error }, 'could not check this node\'s callers in Redis'));
+      await this.recovery.putBackMissing().catch((error: unknown) => this.log.warn({ err: error }, 'could not check this node\'s callers in Redis'));
     }
     const queues = new Set<string>();
     for (const call of this.waiting.values()) if (!call.offering) for (const queue of call.plan.queues) queues.add(queue);
@@ -367,7 +398,7 @@ export class AcdDispatcher {
       return;
     }
     try {
-      await this.offer(assignment);
+      await this.offers.ring(assignment);
     } catch (error) {
       const call = this.waiting.get(assignment.callId);
       this.problem(this.log, { err: error, callId: assignment.callId, agentId: assignment.agentId }, 'offer failed; ending the call cleanly');
@@ -389,249 +420,14 @@ export class AcdDispatcher {
     await this.offerSafely({ ...assignment, remote: false });
   }
 
-  private async offer(assignment: Assignment): Promise<void> {
-    const call = this.waiting.get(assignment.callId);
-    if (!call) {
-      // A caller that just left, or one no node here holds: back to its place (the agents are not to blame).
-      this.log.warn({ callId: assignment.callId, agentId: assignment.agentId }, 'assigned a call this node does not hold; putting it back');
-      const back = await this.options.store.requeueAtFront(assignment.callId, { agentsToBlame: false }).catch(() => null);
-      for (const event of back?.events ?? []) {
-        this.agentChanged(event);
-        await this.agentFree(event.agentId);
-      }
-      return;
-    }
-    const { session } = call;
-    const contacts = assignment.agents.map((agentId) => this.options.agents(agentId));
-    const reachable = contacts.filter((contact): contact is AgentContact => contact !== undefined);
-    call.offering = true;
-    for (const event of assignment.events) this.agentChanged(event);
-    // A placed call is not a queue's caller: the queue's figures leave it out.
-    if (!call.outbound) for (const agentId of assignment.agents) this.emit({ type: 'call.offered', callId: assignment.callId, queue: call.plan.queue.name, agentId, at: Date.now() });
-    // Known at once: the call may end before any later step runs.
-    call.settle('abandoned', `offered:${assignment.agentId}`);
-    if (reachable.length === 0) {
-      this.problem(session.log, { agentId: assignment.agentId }, 'assigned agent has no phone; putting the call back');
-      await this.missed(assignment, call, 'unreachable');
-      return;
-    }
-    void this.options.recorder.offered(session.channelId, assignment.agentId);
-    this.options.offered?.({
-      callId: assignment.callId,
-      offerId: assignment.offerId,
-      agentIds: reachable.map((agent) => agent.agentId),
-      offeredAt: Date.now(),
-      queue: call.plan.queue.name,
-      priority: call.plan.priority,
-      enqueuedAt: call.enqueuedAt,
-      caller: { number: session.call.callerNumber, name: session.call.callerName, dialledNumber: session.call.dialledNumber },
-    });
-    session.log.info({ agents: reachable.map((agent) => agent.agentId) }, reachable.length > 1 ? 'ringing every free agent (ring-all)' : 'offering the call to an agent');
-    const ringAll = assignment.ringAll;
-    const result = await ringAgents(session, reachable, call.plan.queue.ringTimeoutSeconds, (agentId) => {
-      // Ring-all: a leg that ends without winning frees its agent at once.
-      if (ringAll) void this.options.store.withdrawOffer(agentId, assignment.callId).then((event) => this.agentChanged(event ?? undefined));
-    });
-    if (result.kind === 'caller-left') {
-      // callerLeft() frees the agents. A stopping node leaves the phones to the next one.
-      if (!this.stopping) await hangUpLegs(session, result.ringing);
-      return;
-    }
-    if (result.kind === 'unanswered') {
-      await this.missed(assignment, call, result.reason);
-      return;
-    }
-    await this.connect({ ...assignment, agentId: result.leg.agentId }, call, result.leg.legId, result.hungUp);
+  /** After a restart: takes back a call found in this node's application (see CallRecovery). */
+  recover(session: CallSession, context: RecoveryContext, settle: WaitingCall['settle']): Promise<RecoveryVerdict> {
+    return this.recovery.recover(session, context, settle);
   }
 
-  /**
-   * No answer, busy, rejected: the call goes back to its exact place. One agent rung is paused "missed";
-   * agents rung together (ring-all) are available again, and the call waits a moment before ringing them again.
-   */
-  private async missed(assignment: Assignment, call: WaitingCall, reason: LegFailure): Promise<void> {
-    call.offering = false;
-    call.settle('abandoned', `queue:${call.plan.queue.name}`);
-    call.session.log.info({ agents: assignment.agents, reason }, 'the call was not answered; back to its place in the queue');
-    for (const agentId of assignment.agents) this.emit({ type: 'call.missed', callId: assignment.callId, queue: call.plan.queue.name, agentId, reason, at: Date.now() });
-    if (call.lostOffer) {
-      // Redis lost the offer with the rest of the ACD's state: the caller goes back in line as this node holds them; the agent has no state to pause.
-      call.lostOffer = false;
-      await requeueHeld(this.options.store, assignment.callId, call).catch((error: unknown) => this.problem(call.session.log, { err: error }, 'could not put the call back in line'));
-      await this.tryForCall(assignment.callId);
-      return;
-    }
-    const requeued = await this.options.store.requeueAtFront(assignment.callId).catch((error: unknown) => {
-      this.problem(call.session.log, { err: error }, 'could not requeue the call');
-      return null;
-    });
-    for (const event of requeued?.events ?? []) this.agentChanged(event);
-    if (assignment.ringAll) {
-      const retry = setTimeout(() => void this.tryForCall(assignment.callId), RING_ALL_RETRY_MS);
-      retry.unref();
-      return;
-    }
-    await this.tryForCall(assignment.callId);
-  }
-
-  /**
-   * The agent answered: caller and agent are bridged first, and only then is the call answered in the ACD. If
-   * either hangs up in between, the agent leg is hung up and (the caller still there) the call goes back to its place.
-   */
-  private async connect(assignment: Assignment, call: WaitingCall, legId: string, agentHungUp: Promise<unknown>): Promise<void> {
-    const { session } = call;
-    const { telephony } = session;
-    await call.plan.prompt?.stop().catch(() => undefined);
-    await telephony.stopMusicOnHold(session.channelId).catch(() => undefined);
-    let agentGone = false;
-    agentHungUp.then(() => (agentGone = true), () => undefined);
-    let bridgeId: string | undefined;
-    try {
-      bridgeId = (await telephony.createBridge()).bridgeId;
-      await telephony.addToBridge(bridgeId, [session.channelId, legId]);
-      if (agentGone) throw new Error('the agent hung up before the bridge was made');
-    } catch (error) {
-      session.log.warn({ err: error, agentId: assignment.agentId }, 'could not connect caller and agent; the call goes back to its place');
-      await telephony.hangup(legId).catch(() => undefined);
-      if (bridgeId) await telephony.destroyBridge(bridgeId).catch(() => undefined);
-      session.releaseLeg(legId);
-      // The caller's channel gone (their hang-up still on its way) is their leaving, not the agent's miss.
-      if (session.ended || !(await telephony.channelExists(session.channelId).catch(() => true))) return;
-      await telephony.startMusicOnHold(session.channelId).catch(() => undefined);
-      await this.missed(assignment, call, 'failed');
-      return;
-    }
-    let answered;
-    try {
-      // An offer Redis forgot (it lost the ACD's state while the phone rang): the agent is put back on the call instead.
-      answered = call.lostOffer ? await this.restoreTalker(assignment.agentId, session.channelId) : await this.options.store.agentAnswered(assignment.agentId);
-    } catch (error) {
-      if (!session.ended) throw error;
-      // The caller hung up as the agent answered: the ACD has freed the agent already; their leg goes too.
-      session.log.info({ agentId: assignment.agentId }, 'the caller hung up as the agent answered');
-      await telephony.hangup(legId).catch(() => undefined);
-      await telephony.destroyBridge(bridgeId).catch(() => undefined);
-      session.releaseLeg(legId);
-      return;
-    }
-    this.agentChanged(answered);
-    this.waiting.delete(session.channelId);
-    if (!call.outbound) this.emit({ type: 'call.answered', callId: session.channelId, queue: call.plan.queue.name, agentId: assignment.agentId, waitedMs: Date.now() - call.enqueuedAt, at: Date.now() });
-    call.settle('answered', `agent:${assignment.agentId}`);
-    void this.options.recorder.answered(session.channelId, assignment.agentId);
-    session.log.info({ agentId: assignment.agentId, bridgeId }, 'agent answered; caller and agent connected');
-    await this.conversations.converse(session, legId, bridgeId, assignment.agentId, call.plan.queue, agentHungUp, call.settle);
-  }
-
-  /**
-   * After a restart: takes back a call the ACD held, from Redis. A call in
-   * conversation keeps talking (its agent found by the call they are on); a
-   * waiting call keeps its place; one that was ringing an agent goes back to
-   * its place (its agents available again: they did not miss it). Agent legs are adopted with their call.
-   */
-  async recover(session: CallSession, context: RecoveryContext, settle: WaitingCall['settle']): Promise<RecoveryVerdict> {
-    const { bridgePeers } = context;
-    const callId = session.channelId;
-    if (callId.startsWith(AGENT_LEG_PREFIX)) return 'leg';
-    const { store } = this.options;
-    const peer = bridgePeers[0];
-    if (peer) {
-      const agentId = (await store.agentOnCall(callId)) ?? (await this.talkerFromInteraction(callId));
-      if (!agentId) return 'fallback';
-      session.adoptLeg(peer);
-      settle('answered', `agent:${agentId}`);
-      session.log.info({ agentId }, 'conversation recovered after a restart');
-      void this.conversations.converse(session, peer, context.bridgeId ?? '', agentId, { wrapUpSeconds: this.options.wrapUpSeconds?.(agentId) ?? DEFAULT_WRAP_UP_SECONDS }, undefined, settle).catch((error: unknown) =>
-        this.problem(session.log, { err: error }, 'recovered conversation failed'),
-      );
-      return 'adopted';
-    }
-    const placed = this.options.outbound?.()?.handles(callId) ?? false;
-    if (placed && !context.answered) return 'pending';
-    const found = await store.getCall(callId);
-    const rebuilt = found ? null : await this.requeueFromInteraction(callId, placed);
-    const held = found ?? rebuilt;
-    if (!held) return 'fallback';
-    const catalog = this.options.catalog?.();
-    const decision = held.rule && catalog ? decisionForRule(catalog, held.rule) : null;
-    // Held before its agents are freed: an agent freed now may be offered this very call, and this node must know it.
-    this.hold(
-      placed
-        ? { session, enqueuedAt: Date.now(), settle, offering: false, plan: placedCallPlan(this.queueDefinition(held.queue)), outbound: true }
-        : { session, enqueuedAt: held.enqueuedAt, settle, offering: false, plan: recoveredPlan(this.queueDefinition(held.queue), decision, held, { fromRedis: rebuilt === null }) },
-    );
-    // Being offered when its node stopped: the agents did not miss it, whether or not their phone had started ringing.
-    if (held.state === 'offered') {
-      for (const event of (await store.requeueAtFront(callId, { agentsToBlame: false })).events ?? []) {
-        this.agentChanged(event);
-        await this.agentFree(event.agentId);
-      }
-    }
-    settle('abandoned', `queue:${held.queue}`);
-    await session.telephony.startMusicOnHold(session.channelId).catch(() => undefined);
-    session.log.info({ queue: held.queue }, 'waiting call recovered at its place');
-    void this.tryForCall(callId);
-    return 'adopted';
-  }
-
-  /**
-   * Redis lost the ACD's state (NodeDuties noticed): what this node holds goes back in, and the lines start
-   * moving again for the agents who log in anew.
-   */
-  async rebuildLostState(): Promise<void> {
-    const restored = await putBackNodeState({
-      store: this.options.store,
-      waiting: this.waiting,
-      talks: this.conversations.all(),
-      profileOf: (agentId) => this.options.profileOf?.(agentId),
-      agentChanged: (event) => this.agentChanged(event),
-      log: this.log,
-    });
-    this.log.warn(restored, 'ACD state put back: agents on their calls, callers at their places; other agents must log in again');
-    for (const callId of this.waiting.keys()) await this.tryForCall(callId);
-  }
-
-  /**
-   * Callers this node holds that Redis no longer has, though its state as a whole survived: a Redis restarted from
-   * an AOF written every second can miss the last second's arrivals. They go back in line at their own place.
-   */
-  private async putBackMissing(): Promise<void> {
-    // A placed call's stand-in belongs to the callbacks, which rebuild it themselves.
-    const idle = [...this.waiting].filter(([, call]) => !call.offering && !call.session.ended && !call.outbound);
-    if (idle.length === 0) return;
-    const missing = new Set(await this.options.store.missingCalls(idle.map(([callId]) => callId)));
-    for (const [callId, call] of idle) {
-      if (!missing.has(callId) || call.offering || this.waiting.get(callId) !== call) continue;
-      call.session.log.warn('Redis did not have this waiting caller; putting them back at their place');
-      if (await requeueHeld(this.options.store, callId, call)) await this.tryForCall(callId);
-    }
-  }
-
-  /** Restart with an empty Redis, a caller bridged to an agent: the agent PostgreSQL says answered is put back on the call. */
-  private async talkerFromInteraction(callId: string): Promise<string | null> {
-    const standing = this.options.db ? await interactionStanding(this.options.db, callId, true).catch(() => null) : null;
-    if (standing?.kind !== 'talking') return null;
-    await this.restoreTalker(standing.agentId, callId);
-    return standing.agentId;
-  }
-
-  /** An agent back on their call after Redis lost their state (null if they have a state again, or are unknown). */
-  private async restoreTalker(agentId: string, callId: string): Promise<AgentStateEvent | undefined> {
-    const profile = this.options.profileOf?.(agentId);
-    return (profile ? await this.options.store.restoreAgentOnCall(profile, callId) : null) ?? undefined;
-  }
-
-  /**
-   * Restart with an empty Redis, a caller not in a bridge: if PostgreSQL has them waiting in a queue, they join it
-   * again at their recorded virtual arrival. A placed call (a callback) has no such record: it goes to the fallback.
-   */
-  private async requeueFromInteraction(callId: string, placed: boolean): Promise<HeldCall | null> {
-    if (placed || !this.options.db) return null;
-    const standing = await interactionStanding(this.options.db, callId, false).catch(() => null);
-    if (standing?.kind !== 'waiting') return null;
-    const { routing } = standing;
-    await this.options.store.enqueueCall({ callId, queue: standing.queue, skills: routing.skills, priority: routing.priority, enqueuedAt: routing.enqueuedAt, ...(routing.rule ? { rule: routing.rule } : {}) });
-    this.log.info({ callId, queue: standing.queue }, 'a waiting call Redis had lost is back in line from its interaction');
-    return this.options.store.getCall(callId);
+  /** Redis lost the ACD's state (NodeDuties noticed): what this node holds goes back in. */
+  rebuildLostState(): Promise<void> {
+    return this.recovery.rebuildLostState();
   }
 
   /**
@@ -670,7 +466,7 @@ export class AcdDispatcher {
   async takeOutbound(session: CallSession, assignment: Assignment, plan: WaitPlan, settle: WaitingCall['settle'], answeredLeg?: { legId: string; hungUp: Promise<unknown> }): Promise<void> {
     const call = this.hold({ session, enqueuedAt: Date.now(), settle, offering: true, plan, outbound: true });
     if (answeredLeg) {
-      await this.connect(assignment, call, answeredLeg.legId, answeredLeg.hungUp);
+      await this.offers.connect(assignment, call, answeredLeg.legId, answeredLeg.hungUp);
       return;
     }
     call.offering = false;
