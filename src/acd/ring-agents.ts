@@ -1,3 +1,4 @@
+import { AGENT_LEG_ARG } from '../calls/call-registry.js';
 import type { CallSession } from '../calls/call-session.js';
 import type { CallEvent, LegFailure } from '../calls/telephony.js';
 import type { AgentContact } from './dispatcher.js';
@@ -58,7 +59,7 @@ export async function ringAgents(
   await Promise.all(
     legs.map(async (leg) => {
       try {
-        await session.telephony.originate({ endpoint: leg.agent.endpoint, callerId, timeoutSeconds: ringTimeoutSeconds, appArgs: ['agent', session.channelId], channelId: leg.legId });
+        await session.telephony.originate({ endpoint: leg.agent.endpoint, callerId, timeoutSeconds: ringTimeoutSeconds, appArgs: [AGENT_LEG_ARG, session.channelId], channelId: leg.legId });
       } catch (error) {
         session.log.warn({ err: error, agentId: leg.agent.agentId }, 'could not ring the agent');
         pending.set(leg.legId, Promise.resolve({ leg, event: { type: 'leg.failed', channelId: leg.legId, reason: 'unreachable', cause: null } }));

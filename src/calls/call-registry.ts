@@ -5,6 +5,10 @@ import { TelephonyError, type CallEvent, type Telephony } from './telephony.js';
 
 /** The first application argument of the calls Ringside places to customers (callbacks). */
 export const PLACED_CALL_ARG = 'callback';
+/** The first Stasis argument of legs Ringside rings for its own people: an agent for a caller, a supervisor to monitor. */
+export const AGENT_LEG_ARG = 'agent';
+export const SUPERVISOR_LEG_ARG = 'supervisor';
+const OWN_LEG_ARGS: ReadonlySet<string | undefined> = new Set([AGENT_LEG_ARG, SUPERVISOR_LEG_ARG]);
 
 const isGone = (error: unknown): boolean => error instanceof TelephonyError && error.code === 'not_found';
 
@@ -93,6 +97,11 @@ export class CallRegistry {
     if (this.stopping) return;
     try {
       if (event.type === 'call.arrived') {
+        // A leg a previous life of this node rang (it restarted meanwhile) is not a caller: nobody waits on its other end.
+        if (OWN_LEG_ARGS.has(event.args[0])) {
+          void this.hangupStray(event.channelId);
+          return;
+        }
         this.arrive(
           {
             channelId: event.channelId,

@@ -1,5 +1,6 @@
 import type { Talk } from '../acd/conversations.js';
 import { legGoneOf } from '../acd/ring-agents.js';
+import { SUPERVISOR_LEG_ARG } from '../calls/call-registry.js';
 import type { CallEvent } from '../calls/telephony.js';
 import { TelephonyError } from '../calls/telephony.js';
 import { RingsideError } from '../errors.js';
@@ -119,7 +120,7 @@ export class MonitorSession {
         endpoint: this.options.endpoint,
         callerId: `"Monitor agent ${this.options.agentId}" <${this.options.agentId}>`,
         timeoutSeconds: RING_SECONDS,
-        appArgs: ['supervisor', this.callId],
+        appArgs: [SUPERVISOR_LEG_ARG, this.callId],
         channelId: this.legId,
       });
     } catch (error) {
@@ -216,7 +217,7 @@ export class MonitorSession {
       },
       () => void this.end('call_ended'),
     );
-    await session.telephony.snoop(this.options.talk.legId, { ...SNOOP_DIRECTIONS[mode], snoopId, appArgs: ['supervisor', mode, this.callId] });
+    await session.telephony.snoop(this.options.talk.legId, { ...SNOOP_DIRECTIONS[mode], snoopId, appArgs: [SUPERVISOR_LEG_ARG, mode, this.callId] });
     const event = await started;
     if (event?.type !== 'leg.answered') throw new Error(`the snoop channel ${snoopId} did not start`);
     return snoopId;
