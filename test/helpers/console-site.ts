@@ -1,7 +1,9 @@
 import type { Test } from 'tap';
 import type { RunningServer } from '../../src/server.js';
 import type { RunningSimulator } from '../../src/telephony/simulator/index.js';
-import { ensureConsoleBuilt } from './browser.js';
+import type { Page } from 'playwright-core';
+import { TEST_PASSWORD } from './auth.js';
+import { ensureConsoleBuilt, launchBrowser, openPage } from './browser.js';
 import type { TestDatabase } from './database.js';
 import { startSite } from './site.js';
 
@@ -44,4 +46,17 @@ export async function startConsoleSite(t: Test): Promise<ConsoleSite> {
     [customerId, CUSTOMER_NUMBER],
   );
   return { db, simulator, server, customerId, prefix };
+}
+
+/** A user's console in Chromium, logged in and Ready; `errors` collects what the page reports. */
+export async function readyConsole(t: Test, server: RunningServer, username: string): Promise<{ page: Page; errors: string[] }> {
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser);
+  await page.goto(`${server.url}/agent`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Ready', exact: true }).click();
+  await page.getByTestId('agent-state').getByText('Ready').waitFor();
+  return { page, errors };
 }

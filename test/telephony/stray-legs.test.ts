@@ -8,7 +8,7 @@ for (const args of ['agent,1796400000.7', 'supervisor,1796400000.9']) {
   t.test(`a leg rung before a restart and answered after it (${args.split(',')[0]}) is hung up, not treated as a caller`, async (t) => {
     const site = await startSite(t, { users: [{ username: 'ann', role: 'agent', endpoint: 'PJSIP/3001' }], logLevel: 'info' });
     const query = new URLSearchParams({ endpoint: 'PJSIP/3001', app: 'ringside', appArgs: args, timeout: '30' });
-    const response = await fetch(`${site.simulator.url}/ari/channels?${query}`, {
+    const response = await fetch(`${site.simulator.url}/ari/channels?${query.toString()}`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${ARI_USER}:${ARI_PASSWORD}`).toString('base64')}` },
     });

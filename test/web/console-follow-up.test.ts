@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { TEST_PASSWORD } from '../helpers/auth.js';
-import { launchBrowser, openPage } from '../helpers/browser.js';
-import { CUSTOMER_NUMBER, startConsoleSite } from '../helpers/console-site.js';
+import { CUSTOMER_NUMBER, readyConsole, startConsoleSite } from '../helpers/console-site.js';
 import { answerWhenRinging } from '../helpers/site.js';
 import { eventually } from '../helpers/acd-site.js';
 
@@ -13,14 +11,7 @@ const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? fs.mkdtempSync(path.join(os
 
 t.test('the agent schedules a follow-up from the console: a callback to themself, on the customer\'s history at the next call', async (t) => {
   const { db, simulator, server, customerId } = await startConsoleSite(t);
-  const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser);
-  await page.goto(`${server.url}/agent`);
-  await page.getByLabel('Username').fill('ann');
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Ready', exact: true }).click();
-  await page.getByTestId('agent-state').getByText('Ready').waitFor();
+  const { page, errors } = await readyConsole(t, server, 'ann');
 
   await simulator.control.placeCall({ from: CUSTOMER_NUMBER, to: '800' });
   await page.getByTestId('customer-name').waitFor({ timeout: 15_000 });

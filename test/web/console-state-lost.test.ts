@@ -1,21 +1,12 @@
 import t from 'tap';
 import { deleteKeysMatching } from '../../src/redis/client.js';
-import { TEST_PASSWORD } from '../helpers/auth.js';
-import { launchBrowser, openPage } from '../helpers/browser.js';
-import { startConsoleSite } from '../helpers/console-site.js';
+import { readyConsole, startConsoleSite } from '../helpers/console-site.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 
 t.test('Redis loses the ACD state under a ready agent: the console says why they are logged out, and Ready logs them in again', async (t) => {
   const { server, prefix } = await startConsoleSite(t);
-  const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser);
-  await page.goto(`${server.url}/agent`);
-  await page.getByLabel('Username').fill('ann');
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  const { page, errors } = await readyConsole(t, server, 'ann');
   const state = page.getByTestId('agent-state');
-  await page.getByRole('button', { name: 'Ready', exact: true }).click();
-  await state.getByText('Ready').waitFor();
 
   // Every ACD key gone at once, as after a Redis restart without persistence (the session, kept apart, survives here).
   await deleteKeysMatching(TEST_REDIS_URL, `${prefix}{acd}:*`);
