@@ -94,6 +94,25 @@ export class CallRecovery {
   }
 
   /**
+   * A call this node held ended while it was down (the caller hung up, or Asterisk restarted): it leaves its line;
+   * agents it was offered to are free; an agent talking to it goes through the end of a call (wrap-up, then free).
+   */
+  async lost(callId: string): Promise<void> {
+    const { store } = this.host;
+    const removed = await store.removeCall(callId);
+    if (removed?.state === 'offered') {
+      for (const event of removed.events ?? []) this.host.agentChanged(event);
+      await Promise.all(removed.agents.map((agentId) => this.host.agentFree(agentId)));
+    }
+    const talker = await store.agentOnCall(callId);
+    if (talker) {
+      this.host.agentChanged(await store.agentHungUp(talker, Date.now()));
+      await this.host.conversations.finish(talker);
+    }
+    this.host.log.info({ callId, freed: removed?.state === 'offered' ? removed.agents : [], talker }, 'a call that ended while Ringside was down let go of its place and agents');
+  }
+
+  /**
    * Redis lost the ACD's state (NodeDuties noticed): what this node holds goes back in, and the lines start
    * moving again for the agents who log in anew.
    */

@@ -425,6 +425,11 @@ export class AcdDispatcher {
     return this.recovery.recover(session, context, settle);
   }
 
+  /** A call this node held ended while it was down: its place in line and its agent are let go. */
+  lost(callId: string): Promise<void> {
+    return this.recovery.lost(callId);
+  }
+
   /** Redis lost the ACD's state (NodeDuties noticed): what this node holds goes back in. */
   rebuildLostState(): Promise<void> {
     return this.recovery.rebuildLostState();

@@ -25,6 +25,11 @@ export interface CallFlow {
    * (left alone: answered, it arrives again and is taken back then).
    */
   recover?(session: CallSession, context: RecoveryContext): Promise<RecoveryVerdict>;
+  /**
+   * A call this node held ended while no Ringside watched it (the node was down, and the caller hung up or
+   * Asterisk restarted meanwhile): its records are closed and whatever it held (a place in line, an agent) let go.
+   */
+  lost?(callId: string): Promise<void>;
 }
 
 export type RecoveryVerdict = 'adopted' | 'leg' | 'fallback' | 'pending';
@@ -272,6 +277,7 @@ export class CallRegistry {
       for (const stored of await store.list()) {
         if (this.sessions.has(stored.channelId) || live.has(stored.channelId)) continue;
         this.log.info({ callId: stored.channelId }, 'stored call no longer exists; closing it');
+        await this.options.flow.lost?.(stored.channelId).catch((error: unknown) => this.log.error({ err: error, callId: stored.channelId }, 'could not close a call that ended while Ringside was down'));
         await store.remove(stored.channelId);
       }
       const bridges = await telephony.listBridges();

@@ -32,6 +32,13 @@ export const WRITE_SQL = {
                  WHERE call_id = $1`,
   answered: 'UPDATE interactions SET answered_at = $3, agent_id = $2, updated_at = now() WHERE call_id = $1',
   recording: 'UPDATE interactions SET recording = $2, updated_at = now() WHERE call_id = $1',
+  // A call that ended while no Ringside watched: answered if an agent had it, otherwise failed with that cause.
+  closeLost: `UPDATE interactions
+                 SET ended_at = $2,
+                     outcome = CASE WHEN answered_at IS NOT NULL THEN 'answered' ELSE 'failed' END,
+                     outcome_detail = CASE WHEN answered_at IS NOT NULL THEN 'agent:' || agent_id ELSE 'ended while Ringside was down' END,
+                     updated_at = now()
+               WHERE call_id = $1 AND ended_at IS NULL`,
   // Closes once; a later close (a second event for the same end) changes nothing.
   close: `UPDATE interactions SET ended_at = $4, outcome = $2, outcome_detail = $3, updated_at = now()
           WHERE call_id = $1 AND ended_at IS NULL`,

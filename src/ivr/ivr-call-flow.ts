@@ -26,7 +26,11 @@ export interface IvrCallFlowOptions {
   transferContext: string;
   now?: () => Date;
   /** Takes back calls found after a restart (the ACD: waiting and talking calls). */
-  recovery?: { recover(session: CallSession, context: RecoveryContext, settle: (outcome: InteractionOutcome, detail: string) => void): Promise<RecoveryVerdict> };
+  recovery?: {
+    recover(session: CallSession, context: RecoveryContext, settle: (outcome: InteractionOutcome, detail: string) => void): Promise<RecoveryVerdict>;
+    /** A call that ended while Ringside was down: its place in line and its agent are let go. */
+    lost?(callId: string): Promise<void>;
+  };
 }
 
 /**
@@ -121,6 +125,11 @@ export class IvrCallFlow implements CallFlow {
     const verdict = await this.options.recovery.recover(session, context, (outcome, detail) => this.recovered.set(callId, { outcome, detail }));
     if (verdict !== 'adopted') this.recovered.delete(callId);
     return verdict;
+  }
+
+  async lost(callId: string): Promise<void> {
+    await this.options.recovery?.lost?.(callId);
+    await this.options.recorder.closeLost(callId);
   }
 
   onCallEnded(session: CallSession, how: 'hung-up' | 'left-application'): void {
