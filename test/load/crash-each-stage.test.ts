@@ -4,7 +4,7 @@ import { liveCallIds } from '../../src/ops/live-calls.js';
 import { QUEUE, SHORT_TALK, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite } from '../helpers/acd-site.js';
 import { startRingside } from '../helpers/ringside-process.js';
 import { ARI_PASSWORD, ARI_USER } from '../helpers/telephony.js';
-import { MENU_FLOW } from '../resilience/resilience-flow.js';
+import { MENU_FLOW, menuCallers } from '../resilience/resilience-flow.js';
 
 const WRAP_UP_SECONDS = 4;
 
@@ -16,15 +16,7 @@ t.test('kill -9 with a call at every stage (IVR, waiting, ringing, talking, wrap
   const env = site.env({ app: 'ringside', nodeId: 'node-1' });
   const since = new Date(Date.now() - 1000);
   const first = await startRingside(t, { env, simulator: site.simulator });
-  const status = async (agentId: string) => (await site.store.getAgent(agentId))?.status;
-  const inMenu = (callId: string) => eventually(async () => (control.callState(callId)?.playing ?? null) !== null, 10_000, 'the menu');
-  const toQueue = async (from: string) => {
-    const { channelId } = await control.placeCall({ from, to: '800' });
-    await inMenu(channelId);
-    await control.pressKeys(channelId, '1');
-    await eventually(async () => site.events.some((event) => event.type === 'call.queued' && event.callId === channelId), 10_000, `${channelId} queued`);
-    return channelId;
-  };
+  const { status, inMenu, toQueue } = menuCallers(site);
 
   for (const agent of [wrapping, talking]) await site.store.agentLogin({ agentId: agent.agentId, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
   const ended = await toQueue('+14155550001');

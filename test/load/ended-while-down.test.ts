@@ -2,7 +2,7 @@ import t from 'tap';
 import { QUEUE, TALKS_UNTIL_HUNG_UP, eventually, startAcdSite } from '../helpers/acd-site.js';
 import { assertAcdEmpty, assertIdentityHolds } from '../helpers/acd-checks.js';
 import { startRingside } from '../helpers/ringside-process.js';
-import { MENU_FLOW } from '../resilience/resilience-flow.js';
+import { MENU_FLOW, menuCallers } from '../resilience/resilience-flow.js';
 
 t.test('calls that end while Ringside is down (talking, ringing an agent, waiting, in the IVR) are closed by the restarted node, and let go of their agents and places', async (t) => {
   const since = new Date(Date.now() - 1000);
@@ -12,15 +12,7 @@ t.test('calls that end while Ringside is down (talking, ringing an agent, waitin
   const [talking, ringing] = site.agents as [(typeof site.agents)[0], (typeof site.agents)[0]];
   const env = site.env({ app: 'ringside', nodeId: 'node-1' });
   const first = await startRingside(t, { env, simulator: site.simulator });
-  const status = async (agentId: string) => (await site.store.getAgent(agentId))?.status;
-  const inMenu = (callId: string) => eventually(async () => (control.callState(callId)?.playing ?? null) !== null, 10_000, 'the menu');
-  const toQueue = async (from: string) => {
-    const { channelId } = await control.placeCall({ from, to: '800' });
-    await inMenu(channelId);
-    await control.pressKeys(channelId, '1');
-    await eventually(async () => site.events.some((event) => event.type === 'call.queued' && event.callId === channelId), 10_000, `${channelId} queued`);
-    return channelId;
-  };
+  const { status, inMenu, toQueue } = menuCallers(site);
 
   await site.store.agentLogin({ agentId: talking.agentId, skills: { [QUEUE]: 5 }, queues: [QUEUE] });
   const talk = await toQueue('+14155550001');
