@@ -10,7 +10,7 @@ import type { AcdStore } from './acd-store.js';
 import type { Conversations } from './conversations.js';
 import type { OutboundCalls } from './dispatcher.js';
 import { AGENT_LEG_PREFIX } from './ring-agents.js';
-import { interactionStanding, putBackNodeState, requeueHeld } from './state-rebuild.js';
+import { interactionStanding, requeueHeld } from './state-rebuild.js';
 import type { AgentProfile, HeldCall } from './types.js';
 import { placedCallPlan, recoveredPlan, type Waiter } from './waiting-room.js';
 
@@ -117,15 +117,28 @@ export class CallRecovery {
    * moving again for the agents who log in anew.
    */
   async rebuildLostState(): Promise<void> {
-    const restored = await putBackNodeState({
-      store: this.host.store,
-      waiting: this.host.waiting,
-      talks: this.host.conversations.all(),
-      profileOf: (agentId) => this.host.profileOf?.(agentId),
-      agentChanged: (event) => this.host.agentChanged(event),
-      log: this.host.log,
-    });
-    this.host.log.warn(restored, 'ACD state put back: agents on their calls, callers at their places; other agents must log in again');
+    // The agents talking here go back on their calls; agents with nothing on this node are not rebuilt: they log in again.
+    let agents = 0;
+    for (const talk of this.host.conversations.all()) {
+      const event = await this.restoreTalker(talk.agentId, talk.session.channelId);
+      this.host.agentChanged(event);
+      if (event) agents++;
+    }
+    // The callers waiting here go back in line at their own virtual arrival (the order across every node comes out as
+    // before), by arrival so that the lines read in order while they fill; offers ringing now finish by their own outcome.
+    let calls = 0;
+    let ringing = 0;
+    const held = [...this.host.waiting].sort(([, a], [, b]) => a.enqueuedAt - b.enqueuedAt);
+    for (const [callId, waiter] of held) {
+      if (waiter.session.ended) continue;
+      if (waiter.offering) {
+        waiter.lostOffer = true;
+        ringing++;
+      } else if (await requeueHeld(this.host.store, callId, waiter)) {
+        calls++;
+      }
+    }
+    this.host.log.warn({ agents, calls, ringing }, 'ACD state put back: agents on their calls, callers at their places; other agents must log in again');
     for (const callId of this.host.waiting.keys()) await this.host.tryForCall(callId);
   }
 

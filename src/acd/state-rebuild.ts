@@ -1,11 +1,8 @@
-import type { AgentStateEvent } from '../agents/agent-state.js';
 import type { Queryable } from '../db/queryable.js';
 import { withinBudget } from '../db/time-budget.js';
 import { RingsideError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
 import type { AcdStore } from './acd-store.js';
-import type { Talk } from './conversations.js';
-import type { AgentProfile, CallToQueue } from './types.js';
+import type { CallToQueue } from './types.js';
 import type { Waiter } from './waiting-room.js';
 
 /** How a call stood in the ACD when its interaction was last written: what a restart with an empty Redis can use. */
@@ -66,45 +63,4 @@ export async function requeueHeld(store: AcdStore, callId: string, waiter: Waite
   );
   if (entered && plan.queues.length > 1) await store.updateCall(callId, { queues: plan.queues });
   return entered;
-}
-
-export interface RebuildHost {
-  store: AcdStore;
-  waiting: ReadonlyMap<string, Waiter>;
-  talks: readonly Talk[];
-  profileOf: (agentId: string) => AgentProfile | undefined;
-  agentChanged: (event: AgentStateEvent | undefined) => void;
-  log: Logger;
-}
-
-/**
- * Redis lost the ACD's state while this node held calls: the agents talking here are put back on their calls,
- * the callers waiting here back in line at their own virtual arrival (so the order across every node comes out
- * as before), and offers ringing right now are marked: they finish by their own outcome (answered, or back in
- * line). Agents with nothing on this node are not rebuilt: they log in again.
- */
-export async function putBackNodeState(host: RebuildHost): Promise<{ agents: number; calls: number; ringing: number }> {
-  const { store } = host;
-  let agents = 0;
-  for (const talk of host.talks) {
-    const profile = host.profileOf(talk.agentId);
-    if (!profile) continue;
-    const event = await store.restoreAgentOnCall(profile, talk.session.channelId);
-    host.agentChanged(event ?? undefined);
-    if (event) agents++;
-  }
-  let calls = 0;
-  let ringing = 0;
-  // By arrival, so that the lines read in order while they fill again.
-  const held = [...host.waiting].sort(([, a], [, b]) => a.enqueuedAt - b.enqueuedAt);
-  for (const [callId, waiter] of held) {
-    if (waiter.session.ended) continue;
-    if (waiter.offering) {
-      waiter.lostOffer = true;
-      ringing++;
-      continue;
-    }
-    if (await requeueHeld(store, callId, waiter)) calls++;
-  }
-  return { agents, calls, ringing };
 }

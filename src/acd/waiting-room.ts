@@ -78,7 +78,7 @@ export interface Waiter {
   settle: (outcome: InteractionOutcome, detail: string) => void;
   /** A call Ringside placed (a callback): not counted in its queue's figures. */
   outbound?: boolean;
-  /** Being offered when Redis lost the ACD's state: the ACD no longer knows the offer (see state-rebuild.ts). */
+  /** Being offered when Redis lost the ACD's state: the ACD no longer knows the offer (see call-recovery.ts). */
   lostOffer?: boolean;
 }
 
