@@ -156,8 +156,10 @@ export class AcdStore {
    * data). A node that saw another epoch before knows the state it built is gone.
    */
   async stateEpoch(candidate: string): Promise<string> {
-    await this.redis.set(this.keys.epoch(), candidate, 'NX');
-    return (await this.redis.get(this.keys.epoch())) ?? candidate;
+    // One round trip with every heartbeat.
+    const replies = await this.redis.multi().set(this.keys.epoch(), candidate, 'NX').get(this.keys.epoch()).exec();
+    const current = replies?.[1]?.[1];
+    return typeof current === 'string' ? current : candidate;
   }
 
   /**

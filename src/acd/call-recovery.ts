@@ -30,6 +30,7 @@ export interface RecoveryHost {
   hold(waiter: Waiter): Waiter;
   agentChanged(event: AgentStateEvent | undefined): void;
   agentFree(agentId: string): Promise<void>;
+  endLostConversation(agentId: string): Promise<void>;
   tryForCall(callId: string): Promise<void>;
   queueDefinition(name: string): QueueDefinition;
   problem(log: Logger, fields: Record<string, unknown>, message: string): void;
@@ -105,10 +106,7 @@ export class CallRecovery {
       await Promise.all(removed.agents.map((agentId) => this.host.agentFree(agentId)));
     }
     const talker = await store.agentOnCall(callId);
-    if (talker) {
-      this.host.agentChanged(await store.agentHungUp(talker, Date.now()));
-      await this.host.conversations.finish(talker);
-    }
+    if (talker) await this.host.endLostConversation(talker);
     this.host.log.info({ callId, freed: removed?.state === 'offered' ? removed.agents : [], talker }, 'a call that ended while Ringside was down let go of its place and agents');
   }
 

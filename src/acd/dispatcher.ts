@@ -133,6 +133,7 @@ export class AcdDispatcher {
       hold: (waiter) => this.hold(waiter),
       agentChanged: (event) => this.agentChanged(event),
       agentFree: (agentId) => this.agentFree(agentId),
+      endLostConversation: (agentId) => this.endLostConversation(agentId),
       tryForCall: (callId) => this.tryForCall(callId),
       queueDefinition: (name) => this.queueDefinition(name),
       problem: (log, fields, message) => this.problem(log, fields, message),
@@ -476,6 +477,16 @@ export class AcdDispatcher {
     }
     call.offering = false;
     await this.offerSafely({ ...assignment, events: [] });
+  }
+
+  /**
+   * An agent's conversation ended where no node saw it (its node was down): the end of a call as usual — wrap-up
+   * over at once, available, offered the next call. Nothing happens if the agent is not on a call any more.
+   */
+  async endLostConversation(agentId: string): Promise<void> {
+    const hungUp = await this.options.store.agentHungUp(agentId, Date.now()).catch(() => undefined);
+    this.agentChanged(hungUp);
+    if (hungUp) await this.endWrapUp(agentId).catch(() => undefined);
   }
 
   /** The agent ends their wrap-up before its time: available at once, and offered the next call. */

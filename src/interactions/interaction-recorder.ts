@@ -160,12 +160,12 @@ export class InteractionRecorder {
     return this.enqueue(callId, 'the recording', 'recording', [callId, name]);
   }
 
-  /** Closes the interaction once; a later close (a second event for the same end) changes nothing. */
   /** The call ended while Ringside was down: closed now, by what its record says (see WRITE_SQL.closeLost). */
   closeLost(callId: string): Promise<void> {
     return this.enqueue(callId, 'the end of a call lost while down', 'closeLost', [callId, at()]);
   }
 
+  /** Closes the interaction once; a later close (a second event for the same end) changes nothing. */
   close(callId: string, outcome: InteractionOutcome, detail: string | null): Promise<void> {
     return this.enqueue(callId, 'the outcome', 'close', [callId, outcome, detail, at()]);
   }

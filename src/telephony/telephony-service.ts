@@ -213,11 +213,7 @@ export async function createTelephonyService({ config, metrics, db, redis, logge
     assignNow: (callId) => dispatcher.assignNow(callId),
     releasePlaceholder: (callId) => dispatcher.releasePlaceholder(callId),
     liveChannels: async () => new Set((await telephony.listChannels()).map((channel) => channel.channelId)),
-    endLostConversation: async (agentId) => {
-      const hungUp = await store.agentHungUp(agentId, Date.now()).catch(() => undefined);
-      dispatcher.agentChanged(hungUp);
-      if (hungUp) await dispatcher.endWrapUp(agentId).catch(() => undefined);
-    },
+    endLostConversation: (agentId) => dispatcher.endLostConversation(agentId),
     agentFree: async (agentId, event) => {
       dispatcher.agentChanged(event);
       await dispatcher.agentFree(agentId);
